@@ -1,0 +1,267 @@
+//! The import pipeline: bytes in, a chunk at a time → character set → format → records →
+//! normalized contacts, with progress, and a [`Problem`] for every record or value that could
+//! not be used.
+//!
+//! ```text
+//!   feed(chunk) ─► charset::StreamDecoder ─► detect::sniff (once) ─► RecordReader ─► normalize
+//! ```
+//!
+//! Memory: the importer holds at most the current incomplete record (a vCard, a CSV row) of
+//! the input, never the whole file, except for JSON and XML, which are buffered once and parsed
+//! at the end (a provider answer is one document).
+
+use crate::charset::StreamDecoder;
+use crate::detect::{self, Format};
+use crate::error::{Error, Problem};
+use crate::model::{Contact, Provenance};
+use crate::normalize::{self, NormalizeOptions};
+
+/// How many bytes to look at before deciding the character set and the format.
+const SNIFF_BYTES: usize = 4096;
+
+/// What a format reader produces: records with the line each starts on, and problems.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Complete records, not yet normalized.
+    pub records: Vec<RawRecord>,
+    /// Records or values that could not be read, with their 1-based line.
+    pub problems: Vec<(u32, Error)>,
+}
+
+/// A record as the reader found it, before normalization.
+#[derive(Debug)]
+pub struct RawRecord {
+    /// The 1-based line of the input where the record starts (0 when the format has none).
+    pub line: u32,
+    /// The record's values, as given (names unsplit, e-mails unvalidated, phones raw).
+    pub contact: Contact,
+}
+
+/// A format reader. It is fed UTF-8 (or, for vCard, bytes whose per-value character set is
+/// declared in the data), a chunk at a time, and emits records as soon as they are complete.
+pub trait RecordReader {
+    /// Reads `chunk`, which continues the previous chunks; complete records go to `out`.
+    fn feed(&mut self, chunk: &[u8], out: &mut Batch);
+    /// The input has ended: emit what is left, or report it as truncated.
+    fn finish(&mut self, out: &mut Batch);
+}
+
+/// Import options. `Default` reads any format, with no default phone region, merging on.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Name of the input, used in `source`, ids and problem locations (`-` for stdin).
+    pub source: String,
+    /// Force a format instead of detecting it from the content.
+    pub format: Option<Format>,
+    /// Normalization settings (default phone region).
+    pub normalize: NormalizeOptions,
+    /// Merge records of the same person (on by default).
+    pub merge: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { source: "-".into(), format: None, normalize: NormalizeOptions::default(), merge: true }
+    }
+}
+
+/// How far an import has come.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Progress {
+    /// Bytes fed so far.
+    pub bytes: u64,
+    /// Records read so far.
+    pub records: u64,
+    /// Problems reported so far.
+    pub problems: u64,
+}
+
+/// What an import produced.
+#[derive(Debug, Default)]
+pub struct Import {
+    /// The format that was read, when one was recognized.
+    pub format: Option<Format>,
+    /// Normalized contacts (merged when the options asked for it).
+    pub contacts: Vec<Contact>,
+    /// Everything that could not be read or was rejected.
+    pub problems: Vec<Problem>,
+    /// Final progress figures.
+    pub progress: Progress,
+}
+
+enum Stage {
+    /// Collecting the first bytes to decide the character set and format.
+    Sniffing(Vec<u8>),
+    Reading { decoder: StreamDecoder, reader: Box<dyn RecordReader>, format: Format },
+    /// Nothing recognizable: the rest of the input is counted and dropped.
+    Unknown,
+}
+
+/// Reads one input incrementally. See the module documentation.
+pub struct Importer {
+    options: Options,
+    stage: Stage,
+    decoded: Vec<u8>,
+    batch: Batch,
+    contacts: Vec<Contact>,
+    problems: Vec<Problem>,
+    progress: Progress,
+}
+
+impl Importer {
+    /// A new importer for one input.
+    pub fn new(options: Options) -> Importer {
+        Importer {
+            options,
+            stage: Stage::Sniffing(Vec::new()),
+            decoded: Vec::new(),
+            batch: Batch::default(),
+            contacts: Vec::new(),
+            problems: Vec::new(),
+            progress: Progress::default(),
+        }
+    }
+
+    /// Feeds the next chunk of the input.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        self.progress.bytes += chunk.len() as u64;
+        match &mut self.stage {
+            Stage::Sniffing(head) => {
+                head.extend_from_slice(chunk);
+                if head.len() >= SNIFF_BYTES {
+                    self.start_reading();
+                }
+            }
+            Stage::Reading { decoder, reader, .. } => {
+                self.decoded.clear();
+                decoder.decode(chunk, &mut self.decoded);
+                reader.feed(&self.decoded, &mut self.batch);
+            }
+            Stage::Unknown => {}
+        }
+        self.drain_batch();
+    }
+
+    /// How far the import has come.
+    pub fn progress(&self) -> Progress {
+        self.progress
+    }
+
+    /// The input has ended: returns the contacts (merged unless turned off) and problems.
+    pub fn finish(mut self) -> Import {
+        if let Stage::Sniffing(_) = self.stage {
+            self.start_reading();
+        }
+        let mut format = None;
+        if let Stage::Reading { decoder, reader, format: f } = &mut self.stage {
+            format = Some(*f);
+            self.decoded.clear();
+            decoder.finish(&mut self.decoded);
+            reader.feed(&self.decoded, &mut self.batch);
+            reader.finish(&mut self.batch);
+        }
+        self.drain_batch();
+        if format.is_some() && self.progress.records == 0 && self.problems.is_empty() {
+            self.problems.push(Problem::new(&self.options.source, 0, Error::Empty));
+        }
+        let contacts = if self.options.merge { crate::dedupe::merge(self.contacts) } else { self.contacts };
+        Import { format, contacts, problems: self.problems, progress: self.progress }
+    }
+
+    fn start_reading(&mut self) {
+        let Stage::Sniffing(head) = std::mem::replace(&mut self.stage, Stage::Unknown) else { return };
+        if head.is_empty() {
+            self.problems.push(Problem::new(&self.options.source, 0, Error::Empty));
+            return;
+        }
+        let mut decoder = StreamDecoder::sniff(&head);
+        let mut decoded = Vec::with_capacity(head.len());
+        decoder.decode(&head, &mut decoded);
+        let format = self.options.format.or_else(|| detect::sniff(&decoded, Some(&self.options.source)));
+        let Some(format) = format else {
+            let error = Error::UnknownFormat("not a vCard, CSV, JSON or XML contact file".into());
+            self.problems.push(Problem::new(&self.options.source, 1, error));
+            return;
+        };
+        let mut reader = detect::reader_for(format);
+        reader.feed(&decoded, &mut self.batch);
+        self.stage = Stage::Reading { decoder, reader, format };
+    }
+
+    fn drain_batch(&mut self) {
+        let source = &self.options.source;
+        for (line, error) in self.batch.problems.drain(..) {
+            self.problems.push(Problem::new(source, line, error));
+        }
+        for record in self.batch.records.drain(..) {
+            self.progress.records += 1;
+            let mut contact = record.contact;
+            for error in normalize::contact(&mut contact, &self.options.normalize) {
+                self.problems.push(Problem::new(source, record.line, error));
+            }
+            if contact.is_empty() {
+                let error = Error::MalformedRecord("no name, e-mail, phone or address".into());
+                self.problems.push(Problem::new(source, record.line, error));
+                continue;
+            }
+            let line = (record.line > 0).then_some(record.line);
+            stamp(&mut contact, source, line);
+            self.contacts.push(contact);
+        }
+        self.progress.problems = self.problems.len() as u64;
+    }
+}
+
+/// Gives a freshly read contact its source, provenance and stable id.
+pub fn stamp(contact: &mut Contact, source: &str, line: Option<u32>) {
+    contact.source = source.to_string();
+    contact.sources = vec![Provenance { source: source.to_string(), source_id: contact.source_id.clone(), line }];
+    for email in &mut contact.emails {
+        email.sources = vec![0];
+    }
+    for phone in &mut contact.phones {
+        phone.sources = vec![0];
+    }
+    for address in &mut contact.addresses {
+        address.sources = vec![0];
+    }
+    let key = match (&contact.source_id, line) {
+        (Some(id), _) => format!("{source}\u{0}id\u{0}{id}"),
+        (None, Some(line)) => format!("{source}\u{0}line\u{0}{line}"),
+        (None, None) => format!("{source}\u{0}content\u{0}{}", content_key(contact)),
+    };
+    contact.id = format!("{:x}", md5::compute(key.as_bytes()))[..16].to_string();
+}
+
+/// A key for a record that has neither an id nor a line: its name and first e-mail and phone.
+fn content_key(contact: &Contact) -> String {
+    let name = contact.name.display.as_deref().unwrap_or("");
+    let email = contact.emails.first().map(|e| e.address.as_str()).unwrap_or("");
+    let phone = contact.phones.first().map(|p| p.number.as_str()).unwrap_or("");
+    format!("{name}\u{0}{email}\u{0}{phone}")
+}
+
+/// Reads a whole input held in memory (a convenience over [`Importer`]).
+pub fn import(bytes: &[u8], options: Options) -> Import {
+    let mut importer = Importer::new(options);
+    importer.feed(bytes);
+    importer.finish()
+}
+
+/// Reads several inputs and, unless `merge` is off, merges the same person across them.
+pub fn import_many<'a>(inputs: impl IntoIterator<Item = (&'a str, &'a [u8])>, options: &Options) -> Import {
+    let mut all = Import::default();
+    for (source, bytes) in inputs {
+        let one = import(bytes, Options { source: source.to_string(), merge: false, ..options.clone() });
+        all.format = all.format.or(one.format);
+        all.contacts.extend(one.contacts);
+        all.problems.extend(one.problems);
+        all.progress.bytes += one.progress.bytes;
+        all.progress.records += one.progress.records;
+        all.progress.problems += one.progress.problems;
+    }
+    if options.merge {
+        all.contacts = crate::dedupe::merge(all.contacts);
+    }
+    all
+}

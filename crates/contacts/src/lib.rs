@@ -1,0 +1,28 @@
+//! The contact core: one model, readers and writers for real-world contact files,
+//! normalization, and de-duplication. Pure: no I/O, no HTTP, no browser; the same code and the
+//! same output (byte for byte) natively and in wasm.
+//!
+//! ```
+//! let vcf = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEMAIL:ada@example.org\r\nEND:VCARD\r\n";
+//! let import = contacts::import(vcf, contacts::Options::default());
+//! println!("{}", contacts::json::write(&import.contacts));
+//! ```
+
+mod charset;
+pub mod csv;
+mod dedupe;
+mod detect;
+mod error;
+mod import;
+pub mod json;
+mod model;
+pub mod normalize;
+pub mod vcard;
+pub mod xml;
+
+pub use dedupe::merge;
+pub use detect::{sniff, Format};
+pub use error::{Error, Problem, Result};
+pub use import::{import, import_many, stamp, Batch, Import, Importer, Options, Progress, RawRecord, RecordReader};
+pub use model::{Address, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Name, Phone, Provenance};
+pub use normalize::NormalizeOptions;

@@ -1,0 +1,3 @@
+//! `contact-picker`: the command line. STUB: being written.
+
+fn main() {}
