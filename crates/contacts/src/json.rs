@@ -29,3 +29,9 @@ pub fn write(contacts: &[crate::Contact]) -> String {
     out.push_str(if contacts.is_empty() { "]\n" } else { "\n]\n" });
     out
 }
+
+/// Writes contacts in CloudSponge's contacts JSON shape (`{"contacts":[{first_name, email:[...]}]}`),
+/// so a page written against CloudSponge's callback can switch without rewriting it. STUB.
+pub fn write_cloudsponge(_contacts: &[crate::Contact]) -> String {
+    String::new()
+}
