@@ -49,11 +49,6 @@ impl StreamDecoder {
         StreamDecoder { encoding, skip, pending_byte: None, pending_high: None }
     }
 
-    /// True when the stream is UTF-16 (and so is re-encoded as UTF-8).
-    pub fn is_utf16(&self) -> bool {
-        self.encoding != StreamEncoding::Bytes
-    }
-
     /// Decodes `chunk` (which continues the previous ones) and appends UTF-8 to `out`.
     pub fn decode(&mut self, mut chunk: &[u8], out: &mut Vec<u8>) {
         let skipped = self.skip.min(chunk.len());
@@ -241,7 +236,7 @@ mod tests {
         let mut out = Vec::new();
         decoder.decode(&bytes[..2], &mut out);
         decoder.decode(&bytes[2..], &mut out);
-        assert!(!decoder.is_utf16());
+        assert_eq!(decoder.encoding, StreamEncoding::Bytes);
         let mut expected = "Zoë,".as_bytes().to_vec();
         expected.push(0xFF);
         assert_eq!(out, expected);
