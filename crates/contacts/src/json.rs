@@ -52,7 +52,10 @@ impl RecordReader for Reader {
             Err(error) => {
                 // RFC 8259 JSON is UTF-8; anything else is decoded leniently and reported.
                 let (text, _) = crate::charset::decode_value(error.as_bytes(), None);
-                out.problems.push((0, Error::Charset("JSON is not valid UTF-8; decoded leniently".into())));
+                out.problems.push((
+                    0,
+                    Error::Charset("JSON is not valid UTF-8; decoded leniently".into()),
+                ));
                 text
             }
         };
@@ -95,7 +98,11 @@ fn read_document(text: &str, out: &mut Batch) {
     };
     let items = ensure_array(located.value);
     let offsets = offsets::item_offsets(text, &located.path);
-    let lines = if offsets.len() == items.len() { offsets::lines_of(text, &offsets) } else { vec![0; items.len()] };
+    let lines = if offsets.len() == items.len() {
+        offsets::lines_of(text, &offsets)
+    } else {
+        vec![0; items.len()]
+    };
     for (item, line) in items.into_iter().zip(lines) {
         match map_item(item, located.shape) {
             Ok(contact) => out.records.push(RawRecord { line, contact }),
@@ -120,51 +127,90 @@ fn locate_contacts(document: &Value) -> Result<Located<'_>, Error> {
     const NULL: &Value = &Value::Null;
     let Some(object) = document.as_object() else {
         if document.is_array() {
-            return Ok(Located { path: Vec::new(), value: document, shape: None });
+            return Ok(Located {
+                path: Vec::new(),
+                value: document,
+                shape: None,
+            });
         }
-        return Err(Error::UnknownFormat("a JSON scalar is not a contact list".into()));
+        return Err(Error::UnknownFormat(
+            "a JSON scalar is not a contact list".into(),
+        ));
     };
     // Error answers first: they may carry an empty contact list as well.
     if let Some(error) = object.get("error").filter(|e| !e.is_null()) {
-        let message = error.get("message").and_then(text).or_else(|| text(error)).unwrap_or_default();
-        return Err(Error::MalformedRecord(format!("the source reported an error: {message}")));
+        let message = error
+            .get("message")
+            .and_then(text)
+            .or_else(|| text(error))
+            .unwrap_or_default();
+        return Err(Error::MalformedRecord(format!(
+            "the source reported an error: {message}"
+        )));
     }
     if let Some(error) = object.get("errorResponse") {
         let code = error.get("code").and_then(text).unwrap_or_default();
         let message = error.get("message").and_then(text).unwrap_or_default();
-        return Err(Error::MalformedRecord(format!("the source reported error {code}: {message}")));
+        return Err(Error::MalformedRecord(format!(
+            "the source reported error {code}: {message}"
+        )));
     }
     if let Some(success) = object.get("IsSuccessfull") {
         if !truthy(success) {
             let code = object.get("ErrorCode").and_then(text).unwrap_or_default();
-            let message = object.get("ErrorMessage").and_then(text).unwrap_or_default();
-            return Err(Error::MalformedRecord(format!("Popsell reported failure (ErrorCode {code}): {message}")));
+            let message = object
+                .get("ErrorMessage")
+                .and_then(text)
+                .unwrap_or_default();
+            return Err(Error::MalformedRecord(format!(
+                "Popsell reported failure (ErrorCode {code}): {message}"
+            )));
         }
     }
     if object.contains_key("Contacts") || object.contains_key("IsSuccessfull") {
         let value = object.get("Contacts").unwrap_or(NULL);
-        return Ok(Located { path: vec!["Contacts"], value, shape: Some(Shape::Popsell) });
+        return Ok(Located {
+            path: vec!["Contacts"],
+            value,
+            shape: Some(Shape::Popsell),
+        });
     }
     if let Some(value) = object.get("contacts") {
-        return Ok(Located { path: vec!["contacts"], value, shape: Some(Shape::CloudSponge) });
+        return Ok(Located {
+            path: vec!["contacts"],
+            value,
+            shape: Some(Shape::CloudSponge),
+        });
     }
     // Convio: `{"<method>Response":{"contact":…}}` or `{…:{"addressBookContact":…}}`.
     for (key, inner) in object {
         if !key.ends_with("Response") {
             continue;
         }
-        let Some(inner_object) = inner.as_object() else { continue };
+        let Some(inner_object) = inner.as_object() else {
+            continue;
+        };
         for list in CONVIO_LISTS {
             if let Some(value) = inner_object.get(*list) {
-                return Ok(Located { path: vec![convio_key(key), *list], value, shape: Some(Shape::Convio) });
+                return Ok(Located {
+                    path: vec![convio_key(key), *list],
+                    value,
+                    shape: Some(Shape::Convio),
+                });
             }
         }
         if CONVIO_CONTACT_ANSWERS.contains(&key.as_str()) {
             // An empty list is absent altogether: no contacts, and that is not an error.
-            return Ok(Located { path: vec![convio_key(key)], value: NULL, shape: Some(Shape::Convio) });
+            return Ok(Located {
+                path: vec![convio_key(key)],
+                value: NULL,
+                shape: Some(Shape::Convio),
+            });
         }
     }
-    Err(Error::UnknownFormat("a JSON object with no known contact list".into()))
+    Err(Error::UnknownFormat(
+        "a JSON object with no known contact list".into(),
+    ))
 }
 
 /// The keys under which Convio answers list contacts.
@@ -190,29 +236,43 @@ fn convio_key(key: &str) -> &'static str {
         "getTeamraiserAddressBookContactsResponse",
         "importAddressBookContactsResponse",
     ];
-    KNOWN.iter().copied().find(|known| *known == key).unwrap_or("\u{0}unknown")
+    KNOWN
+        .iter()
+        .copied()
+        .find(|known| *known == key)
+        .unwrap_or("\u{0}unknown")
 }
 
 /// Maps one item of the contact list, recognizing its shape when the document did not say.
 fn map_item(item: &Value, shape: Option<Shape>) -> Result<Contact, Error> {
     if !item.is_object() {
-        return Err(Error::MalformedRecord(format!("expected a contact object, found {}", kind_of(item))));
+        return Err(Error::MalformedRecord(format!(
+            "expected a contact object, found {}",
+            kind_of(item)
+        )));
     }
     match shape.or_else(|| guess_item_shape(item)) {
         Some(Shape::CloudSponge) => Ok(cloudsponge_contact(item)),
         Some(Shape::Popsell) => Ok(popsell_contact(item)),
         Some(Shape::Convio) => Ok(convio_contact(item)),
         Some(Shape::ContactPicker) => Ok(contact_picker_contact(item)),
-        Some(Shape::Native) => serde_json::from_value::<Contact>(item.clone())
-            .map_err(|e| Error::MalformedRecord(format!("not a contact of this crate's schema: {e}"))),
-        None => Err(Error::MalformedRecord("an object with no known contact fields".into())),
+        Some(Shape::Native) => serde_json::from_value::<Contact>(item.clone()).map_err(|e| {
+            Error::MalformedRecord(format!("not a contact of this crate's schema: {e}"))
+        }),
+        None => Err(Error::MalformedRecord(
+            "an object with no known contact fields".into(),
+        )),
     }
 }
 
 /// Recognizes one contact object by its keys.
 fn guess_item_shape(item: &Value) -> Option<Shape> {
     let has = |key: &str| item.get(key).is_some();
-    if has("emails") || has("phones") || has("addresses") || item.get("name").is_some_and(Value::is_object) {
+    if has("emails")
+        || has("phones")
+        || has("addresses")
+        || item.get("name").is_some_and(Value::is_object)
+    {
         Some(Shape::Native)
     } else if has("first_name") || has("last_name") || has("job_title") || has("companies") {
         Some(Shape::CloudSponge)
@@ -220,7 +280,10 @@ fn guess_item_shape(item: &Value) -> Option<Shape> {
         Some(Shape::Popsell)
     } else if has("firstName") || has("lastName") {
         Some(Shape::Convio)
-    } else if ["name", "email", "tel", "address", "icon"].iter().any(|key| item.get(key).is_some_and(Value::is_array)) {
+    } else if ["name", "email", "tel", "address", "icon"]
+        .iter()
+        .any(|key| item.get(key).is_some_and(Value::is_array))
+    {
         Some(Shape::ContactPicker)
     } else if has("email") {
         Some(Shape::Convio)
@@ -260,7 +323,12 @@ pub fn cloudsponge_contact(value: &Value) -> Contact {
         let address = text(item).or_else(|| field(item, "address"));
         if let Some(address) = address {
             let primary = item.get("primary").is_some_and(truthy);
-            contact.emails.push(Email { address, label_raw: field(item, "type"), primary, ..Email::default() });
+            contact.emails.push(Email {
+                address,
+                label_raw: field(item, "type"),
+                primary,
+                ..Email::default()
+            });
         }
     }
     for item in list(value, "phone") {
@@ -293,8 +361,11 @@ pub fn cloudsponge_contact(value: &Value) -> Contact {
     }
     contact.groups = list(value, "groups").into_iter().filter_map(text).collect();
     contact.organization = list(value, "companies").into_iter().find_map(text);
-    contact.birthday = field(value, "dob").or_else(|| field(value, "birthday").map(|md| partial_birthday(&md)));
-    contact.photo_url = list(value, "photos").into_iter().find_map(|photo| text(photo).or_else(|| field(photo, "url")));
+    contact.birthday =
+        field(value, "dob").or_else(|| field(value, "birthday").map(|md| partial_birthday(&md)));
+    contact.photo_url = list(value, "photos")
+        .into_iter()
+        .find_map(|photo| text(photo).or_else(|| field(photo, "url")));
     contact
 }
 
@@ -317,14 +388,22 @@ pub fn popsell_contact(value: &Value) -> Contact {
         ..Contact::default()
     };
     if let Some(address) = field(value, "Email") {
-        contact.emails.push(Email { address, ..Email::default() });
+        contact.emails.push(Email {
+            address,
+            ..Email::default()
+        });
     }
     for (key, label) in [("Phone1", "home"), ("Phone2", "mobile")] {
         if let Some(number) = field(value, key) {
-            contact.phones.push(raw_phone(number, Some(label.to_string())));
+            contact
+                .phones
+                .push(raw_phone(number, Some(label.to_string())));
         }
     }
-    let street: Vec<String> = ["Street1", "Street2"].iter().filter_map(|key| field(value, key)).collect();
+    let street: Vec<String> = ["Street1", "Street2"]
+        .iter()
+        .filter_map(|key| field(value, key))
+        .collect();
     let address = Address {
         street,
         locality: field(value, "City"),
@@ -337,8 +416,22 @@ pub fn popsell_contact(value: &Value) -> Contact {
     }
     contact.groups = list(value, "Tags").into_iter().filter_map(text).collect();
     const MAPPED: &[&str] = &[
-        "Id", "FirstName", "LastName", "Comment", "IsSoftDeleted", "LastModificationDate", "Email", "Phone1",
-        "Phone2", "Street1", "Street2", "City", "Postcode", "Country", "Tags", "Extra_data",
+        "Id",
+        "FirstName",
+        "LastName",
+        "Comment",
+        "IsSoftDeleted",
+        "LastModificationDate",
+        "Email",
+        "Phone1",
+        "Phone2",
+        "Street1",
+        "Street2",
+        "City",
+        "Postcode",
+        "Country",
+        "Tags",
+        "Extra_data",
     ];
     if let Some(object) = value.as_object() {
         for (key, field_value) in object {
@@ -349,7 +442,10 @@ pub fn popsell_contact(value: &Value) -> Contact {
     }
     if let Some(extra) = value.get("Extra_data").and_then(Value::as_object) {
         for (key, field_value) in extra {
-            contact.extra.entry(key.clone()).or_insert_with(|| field_value.clone());
+            contact
+                .extra
+                .entry(key.clone())
+                .or_insert_with(|| field_value.clone());
         }
     }
     contact
@@ -366,10 +462,15 @@ pub fn convio_contact(value: &Value) -> Contact {
     };
     for email in list(value, "email") {
         if let Some(address) = text(email).or_else(|| field(email, "address")) {
-            contact.emails.push(Email { address, ..Email::default() });
+            contact.emails.push(Email {
+                address,
+                ..Email::default()
+            });
         }
     }
-    let groups = value.get("group").or_else(|| value.get("groups").and_then(|g| g.get("group")));
+    let groups = value
+        .get("group")
+        .or_else(|| value.get("groups").and_then(|g| g.get("group")));
     for group in groups.map(ensure_array).unwrap_or_default() {
         if let Some(name) = field(group, "name").or_else(|| text(group)) {
             if !contact.groups.contains(&name) {
@@ -388,18 +489,27 @@ pub fn convio_contact(value: &Value) -> Contact {
 pub fn contact_picker_contact(value: &Value) -> Contact {
     let names: Vec<String> = list(value, "name").into_iter().filter_map(text).collect();
     let mut contact = Contact {
-        name: Name { display: names.first().cloned(), ..Name::default() },
+        name: Name {
+            display: names.first().cloned(),
+            ..Name::default()
+        },
         nickname: names.get(1).cloned(),
         ..Contact::default()
     };
     for address in list(value, "email").into_iter().filter_map(text) {
-        contact.emails.push(Email { address, ..Email::default() });
+        contact.emails.push(Email {
+            address,
+            ..Email::default()
+        });
     }
     for number in list(value, "tel").into_iter().filter_map(text) {
         contact.phones.push(raw_phone(number, None));
     }
     for item in list(value, "address") {
-        let mut street: Vec<String> = list(item, "addressLine").into_iter().filter_map(text).collect();
+        let mut street: Vec<String> = list(item, "addressLine")
+            .into_iter()
+            .filter_map(text)
+            .collect();
         street.extend(field(item, "dependentLocality"));
         let address = Address {
             street,
@@ -424,7 +534,10 @@ pub fn contact_picker_contact(value: &Value) -> Contact {
             contact.addresses.push(address);
         }
     }
-    contact.photo_url = list(value, "icon").into_iter().filter_map(text).find(|url| is_http_url(url));
+    contact.photo_url = list(value, "icon")
+        .into_iter()
+        .filter_map(text)
+        .find(|url| is_http_url(url));
     contact
 }
 
@@ -441,22 +554,38 @@ fn raw_phone(number: String, label_raw: Option<String>) -> Phone {
         Some("mobile") => Label::Mobile,
         _ => Label::Other,
     };
-    Phone { number: number.clone(), raw: number, label, label_raw, ..Phone::default() }
+    Phone {
+        number: number.clone(),
+        raw: number,
+        label,
+        label_raw,
+        ..Phone::default()
+    }
 }
 
 /// A name from first and last name. A full name in the first-name field with no last name
 /// (a CloudSponge quirk) is kept as the display name, for the normalizer to split.
 fn first_last(first: Option<String>, last: Option<String>) -> Name {
     match (first, last) {
-        (Some(first), None) if first.contains(char::is_whitespace) => Name { display: Some(first), ..Name::default() },
-        (given, family) => Name { given, family, ..Name::default() },
+        (Some(first), None) if first.contains(char::is_whitespace) => Name {
+            display: Some(first),
+            ..Name::default()
+        },
+        (given, family) => Name {
+            given,
+            family,
+            ..Name::default()
+        },
     }
 }
 
 /// CloudSponge `birthday` is `MM-DD`; the model writes a year-less birthday as `--MM-DD`.
 fn partial_birthday(month_day: &str) -> String {
     let bytes = month_day.as_bytes();
-    if bytes.len() == 5 && bytes[2] == b'-' && month_day.bytes().filter(u8::is_ascii_digit).count() == 4 {
+    if bytes.len() == 5
+        && bytes[2] == b'-'
+        && month_day.bytes().filter(u8::is_ascii_digit).count() == 4
+    {
         format!("--{month_day}")
     } else {
         month_day.to_string()
@@ -466,7 +595,13 @@ fn partial_birthday(month_day: &str) -> String {
 /// Street lines from one text (a newline separates lines).
 fn lines(street: Option<String>) -> Vec<String> {
     street
-        .map(|s| s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect())
+        .map(|s| {
+            s.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -580,7 +715,7 @@ struct CloudSpongeAddress<'a> {
 }
 
 /// The `type` text of a value: the source's own label when it had one, else the mapped label.
-fn type_text<'a>(label_raw: &'a Option<String>, label: Label) -> &'a str {
+fn type_text(label_raw: &Option<String>, label: Label) -> &str {
     label_raw.as_deref().unwrap_or(match label {
         Label::Home => "home",
         Label::Work => "work",
@@ -596,17 +731,27 @@ fn type_text<'a>(label_raw: &'a Option<String>, label: Label) -> &'a str {
 pub fn write_cloudsponge(contacts: &[crate::Contact]) -> String {
     let shaped: Vec<CloudSpongeContact<'_>> = contacts.iter().map(cloudsponge_shape).collect();
     let count = shaped.len();
-    let answer = CloudSpongeAnswer { contacts: shaped, start: 0, count, total: count };
+    let answer = CloudSpongeAnswer {
+        contacts: shaped,
+        start: 0,
+        count,
+        total: count,
+    };
     // One contact per line: serialize each contact on its own, then join.
     let mut out = String::from("{\"contacts\":[");
     for (i, contact) in answer.contacts.iter().enumerate() {
         out.push_str(if i == 0 { "\n" } else { ",\n" });
-        out.push_str(&serde_json::to_string(contact).expect("plain strings and arrays always serialize"));
+        out.push_str(
+            &serde_json::to_string(contact).expect("plain strings and arrays always serialize"),
+        );
     }
     if count > 0 {
         out.push('\n');
     }
-    out.push_str(&format!("],\"start\":{},\"count\":{},\"total\":{}}}\n", answer.start, answer.count, answer.total));
+    out.push_str(&format!(
+        "],\"start\":{},\"count\":{},\"total\":{}}}\n",
+        answer.start, answer.count, answer.total
+    ));
     out
 }
 
@@ -614,17 +759,27 @@ pub fn write_cloudsponge(contacts: &[crate::Contact]) -> String {
 fn cloudsponge_shape(contact: &Contact) -> CloudSpongeContact<'_> {
     let (first_name, last_name) = match (&contact.name.given, &contact.name.family) {
         (None, None) => (contact.name.display.as_deref().unwrap_or(""), ""),
-        (given, family) => (given.as_deref().unwrap_or(""), family.as_deref().unwrap_or("")),
+        (given, family) => (
+            given.as_deref().unwrap_or(""),
+            family.as_deref().unwrap_or(""),
+        ),
     };
     let email = contact
         .emails
         .iter()
-        .map(|e| CloudSpongeEmail { address: &e.address, kind: type_text(&e.label_raw, e.label), primary: e.primary })
+        .map(|e| CloudSpongeEmail {
+            address: &e.address,
+            kind: type_text(&e.label_raw, e.label),
+            primary: e.primary,
+        })
         .collect();
     let phone = contact
         .phones
         .iter()
-        .map(|p| CloudSpongePhone { number: &p.number, kind: type_text(&p.label_raw, p.label) })
+        .map(|p| CloudSpongePhone {
+            number: &p.number,
+            kind: type_text(&p.label_raw, p.label),
+        })
         .collect();
     let address = contact
         .addresses
@@ -662,8 +817,10 @@ fn cloudsponge_shape(contact: &Contact) -> CloudSpongeContact<'_> {
 /// An address on lines: street lines, then "city region postal code", then the country.
 fn formatted_address(address: &Address) -> String {
     let mut lines: Vec<String> = address.street.clone();
-    let city_line: Vec<&str> =
-        [&address.locality, &address.region, &address.postal_code].iter().filter_map(|part| part.as_deref()).collect();
+    let city_line: Vec<&str> = [&address.locality, &address.region, &address.postal_code]
+        .iter()
+        .filter_map(|part| part.as_deref())
+        .collect();
     if !city_line.is_empty() {
         lines.push(city_line.join(" "));
     }
@@ -714,10 +871,15 @@ mod tests {
 
     #[test]
     fn popsell_failure_is_a_problem() {
-        let batch = read(r#"{"IsSuccessfull":false,"ErrorCode":42,"ErrorMessage":"bad token","Contacts":null}"#);
+        let batch = read(
+            r#"{"IsSuccessfull":false,"ErrorCode":42,"ErrorMessage":"bad token","Contacts":null}"#,
+        );
         assert!(batch.records.is_empty());
         let (_, error) = &batch.problems[0];
-        assert!(error.to_string().contains("bad token") && error.to_string().contains("42"), "{error}");
+        assert!(
+            error.to_string().contains("bad token") && error.to_string().contains("42"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -726,7 +888,10 @@ mod tests {
         assert_eq!(batch.problems.len(), 1);
         let (line, error) = &batch.problems[0];
         assert_eq!(*line, 2);
-        assert!(matches!(error, Error::Json(m) if m.contains("line 2 column")), "{error:?}");
+        assert!(
+            matches!(error, Error::Json(m) if m.contains("line 2 column")),
+            "{error:?}"
+        );
     }
 
     #[test]
@@ -741,26 +906,51 @@ mod tests {
     #[test]
     fn cloudsponge_writer_shape() {
         let contact = Contact {
-            name: Name { given: Some("Ada".into()), family: Some("Lovelace".into()), ..Name::default() },
-            emails: vec![Email { address: "ada@example.org".into(), primary: true, ..Email::default() }],
+            name: Name {
+                given: Some("Ada".into()),
+                family: Some("Lovelace".into()),
+                ..Name::default()
+            },
+            emails: vec![Email {
+                address: "ada@example.org".into(),
+                primary: true,
+                ..Email::default()
+            }],
             birthday: Some("1815-12-10".into()),
             ..Contact::default()
         };
         let out = write_cloudsponge(&[contact]);
         let value: Value = serde_json::from_str(&out).unwrap_or_default();
         assert_eq!(value["contacts"][0]["first_name"], "Ada");
-        assert_eq!(value["contacts"][0]["email"][0]["address"], "ada@example.org");
+        assert_eq!(
+            value["contacts"][0]["email"][0]["address"],
+            "ada@example.org"
+        );
         assert_eq!(value["contacts"][0]["email"][0]["type"], "other");
         assert_eq!(value["contacts"][0]["email"][0]["primary"], true);
         assert_eq!(value["contacts"][0]["dob"], "1815-12-10");
         assert_eq!(value["contacts"][0]["birthday"], "12-10");
         assert_eq!(value["count"], 1);
         assert_eq!(value["total"], 1);
-        assert!(out.starts_with("{\"contacts\":[\n{\"first_name\":\"Ada\",\"last_name\":\"Lovelace\",\"email\""), "{out}");
+        assert!(
+            out.starts_with(
+                "{\"contacts\":[\n{\"first_name\":\"Ada\",\"last_name\":\"Lovelace\",\"email\""
+            ),
+            "{out}"
+        );
         // Read back through our own reader: same names and address.
         let batch = read(&out);
-        assert_eq!(batch.records[0].contact.emails[0].address, "ada@example.org");
-        assert_eq!(batch.records[0].contact.name.family.as_deref(), Some("Lovelace"));
-        assert_eq!(write_cloudsponge(&[]), "{\"contacts\":[],\"start\":0,\"count\":0,\"total\":0}\n");
+        assert_eq!(
+            batch.records[0].contact.emails[0].address,
+            "ada@example.org"
+        );
+        assert_eq!(
+            batch.records[0].contact.name.family.as_deref(),
+            Some("Lovelace")
+        );
+        assert_eq!(
+            write_cloudsponge(&[]),
+            "{\"contacts\":[],\"start\":0,\"count\":0,\"total\":0}\n"
+        );
     }
 }

@@ -75,7 +75,9 @@ impl Element {
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
-            .find(|(key, _)| key == name || key.rsplit_once(':').is_some_and(|(_, local)| local == name))
+            .find(|(key, _)| {
+                key == name || key.rsplit_once(':').is_some_and(|(_, local)| local == name)
+            })
             .map(|(_, value)| value.as_str())
     }
 
@@ -112,13 +114,21 @@ struct LineCounter<'a> {
 impl LineCounter<'_> {
     /// The 1-based line of `offset`. Offsets normally only grow; an earlier one recounts.
     fn line_at(&mut self, offset: u64) -> u32 {
-        let offset = usize::try_from(offset).unwrap_or(usize::MAX).min(self.bytes.len());
+        let offset = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
         if offset < self.counted_to {
             self.counted_to = 0;
             self.line = 1;
         }
-        let newlines = memchr::memchr_iter(b'\n', self.bytes.get(self.counted_to..offset).unwrap_or(&[])).count();
-        self.line = self.line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        let newlines = memchr::memchr_iter(
+            b'\n',
+            self.bytes.get(self.counted_to..offset).unwrap_or(&[]),
+        )
+        .count();
+        self.line = self
+            .line
+            .saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
         self.counted_to = offset;
         self.line
     }
@@ -128,7 +138,11 @@ impl LineCounter<'_> {
 fn parse_located(text: &str) -> Result<Element, (u32, Error)> {
     let mut reader = quick_xml::Reader::from_str(text);
     reader.config_mut().check_end_names = true;
-    let mut lines = LineCounter { bytes: text.as_bytes(), counted_to: 0, line: 1 };
+    let mut lines = LineCounter {
+        bytes: text.as_bytes(),
+        counted_to: 0,
+        line: 1,
+    };
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     let mut elements = 0usize;
@@ -146,7 +160,9 @@ fn parse_located(text: &str) -> Result<Element, (u32, Error)> {
         match event {
             Event::Start(tag) | Event::Empty(tag) if stack.len() >= MAX_DEPTH => {
                 let _ = tag;
-                return Err(fail(format!("elements nest deeper than {MAX_DEPTH} levels")));
+                return Err(fail(format!(
+                    "elements nest deeper than {MAX_DEPTH} levels"
+                )));
             }
             Event::Start(tag) => {
                 elements += 1;
@@ -173,7 +189,9 @@ fn parse_located(text: &str) -> Result<Element, (u32, Error)> {
                 }
                 attach(element, &mut stack, &mut root).map_err(fail)?;
             }
-            Event::Text(content) => push_text(&mut stack, &content.xml10_content()).map_err(fail)?,
+            Event::Text(content) => {
+                push_text(&mut stack, &content.xml10_content()).map_err(fail)?
+            }
             Event::CData(content) => push_text(&mut stack, &content.into_inner()).map_err(fail)?,
             Event::GeneralRef(reference) => {
                 let resolved = match reference.resolve_char_ref() {
@@ -192,7 +210,10 @@ fn parse_located(text: &str) -> Result<Element, (u32, Error)> {
                 push_text(&mut stack, &resolved).map_err(fail)?;
             }
             Event::DocType(_) => {
-                return Err(fail("DOCTYPE declarations are refused (no DTD is fetched, no entity declared)".into()))
+                return Err(fail(
+                    "DOCTYPE declarations are refused (no DTD is fetched, no entity declared)"
+                        .into(),
+                ))
             }
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
             Event::Eof => break,
@@ -200,7 +221,13 @@ fn parse_located(text: &str) -> Result<Element, (u32, Error)> {
     }
     if let Some(open) = stack.last() {
         let line = open.line;
-        return Err((line, Error::Xml(format!("line {line}: element <{}> is never closed", open.name))));
+        return Err((
+            line,
+            Error::Xml(format!(
+                "line {line}: element <{}> is never closed",
+                open.name
+            )),
+        ));
     }
     root.ok_or((1, Error::Xml("no root element".into())))
 }
@@ -227,11 +254,21 @@ fn new_element(tag: &BytesStart<'_>, line: u32) -> Result<Element, String> {
             .map_err(|e| format!("bad attribute value: {e}"))?;
         attrs.push((attribute.key.as_ref().to_string(), value.into_owned()));
     }
-    Ok(Element { name: tag.local_name().as_ref().to_string(), attrs, children: Vec::new(), text: String::new(), line })
+    Ok(Element {
+        name: tag.local_name().as_ref().to_string(),
+        attrs,
+        children: Vec::new(),
+        text: String::new(),
+        line,
+    })
 }
 
 /// Adds a finished element to its parent, or makes it the root.
-fn attach(element: Element, stack: &mut [Element], root: &mut Option<Element>) -> Result<(), String> {
+fn attach(
+    element: Element,
+    stack: &mut [Element],
+    root: &mut Option<Element>,
+) -> Result<(), String> {
     if let Some(parent) = stack.last_mut() {
         parent.children.push(element);
     } else if root.is_none() {
@@ -290,7 +327,12 @@ impl RecordReader for Reader {
 fn declared_encoding(bytes: &[u8]) -> Option<String> {
     let head = String::from_utf8_lossy(bytes.get(..200).unwrap_or(bytes)).into_owned();
     let declaration = head.strip_prefix("<?xml")?.split("?>").next()?;
-    let after = declaration.split("encoding").nth(1)?.trim_start().strip_prefix('=')?.trim_start();
+    let after = declaration
+        .split("encoding")
+        .nth(1)?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
     let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let value = after.get(1..)?.split(quote).next()?;
     Some(value.to_string())
@@ -326,7 +368,10 @@ fn read_document(text: &str, out: &mut Batch) {
             Shape::Convio => convio_contact(element),
             Shape::ContactApi => contact_api_contact(element),
         };
-        out.records.push(RawRecord { line: element.line, contact });
+        out.records.push(RawRecord {
+            line: element.line,
+            contact,
+        });
     }
 }
 
@@ -336,7 +381,10 @@ fn error_answer(root: &Element) -> Option<Error> {
         // contact.* API: <response status="fail"><error>…</error></response>.
         "response" => root.attr("status").is_some_and(|s| s.trim() != "ok"),
         // CloudSponge: <result><status>error</status><error><message>…</message></error></result>.
-        "result" => root.child_text("status").is_some_and(|s| s != "success") || root.child("error").is_some(),
+        "result" => {
+            root.child_text("status").is_some_and(|s| s != "success")
+                || root.child("error").is_some()
+        }
         // Convio: <errorResponse><code/><message/></errorResponse>.
         "errorResponse" => true,
         _ => false,
@@ -344,13 +392,22 @@ fn error_answer(root: &Element) -> Option<Error> {
     if !failed {
         return None;
     }
-    let code = root.child_text("code").map(|code| format!(" {code}")).unwrap_or_default();
+    let code = root
+        .child_text("code")
+        .map(|code| format!(" {code}"))
+        .unwrap_or_default();
     let message = root
         .child("error")
-        .map(|error| error.child_text("message").unwrap_or_else(|| error.text().to_string()))
+        .map(|error| {
+            error
+                .child_text("message")
+                .unwrap_or_else(|| error.text().to_string())
+        })
         .or_else(|| root.child_text("message"))
         .unwrap_or_default();
-    Some(Error::MalformedRecord(format!("the source reported error{code}: {message}")))
+    Some(Error::MalformedRecord(format!(
+        "the source reported error{code}: {message}"
+    )))
 }
 
 /// Every contact element of the document, in order: elements named `contact` or
@@ -376,13 +433,16 @@ pub fn contact_elements(root: &Element) -> Vec<&Element> {
 /// True for an element that holds one contact. The contact.* API's `<contact>` inside a
 /// `<request>` or a `contact.create` answer's bare `<contact_id>` are not contacts.
 fn is_contact_element(element: &Element) -> bool {
-    (element.name == "contact" || element.name == "addressBookContact") && !element.children.is_empty()
+    (element.name == "contact" || element.name == "addressBookContact")
+        && !element.children.is_empty()
 }
 
 /// Recognizes a contact element's shape from its children's names.
 pub fn guess_shape(contact: &Element) -> Shape {
     let dashed = contact.children.iter().any(|c| c.name.contains('-'));
-    let nested_lists = ["email", "phone", "address"].iter().any(|name| contact.child(name).is_some_and(|c| !c.children.is_empty()));
+    let nested_lists = ["email", "phone", "address"]
+        .iter()
+        .any(|name| contact.child(name).is_some_and(|c| !c.children.is_empty()));
     if dashed || nested_lists {
         Shape::CloudSponge
     } else if contact.children.iter().any(|c| c.name.contains('_')) {
@@ -415,20 +475,38 @@ fn cloudsponge_items<'a>(contact: &'a Element, name: &'a str) -> Vec<&'a Element
 /// tolerance: a full name in `first-name`, whitespace around values, provider `type` texts.
 pub fn cloudsponge_contact(contact: &Element) -> Contact {
     let mut out = Contact {
-        source_id: contact.child_text("id").or_else(|| contact.child_text("external-id")),
-        name: first_last(contact.child_text("first-name"), contact.child_text("last-name")),
+        source_id: contact
+            .child_text("id")
+            .or_else(|| contact.child_text("external-id")),
+        name: first_last(
+            contact.child_text("first-name"),
+            contact.child_text("last-name"),
+        ),
         title: contact.child_text("job-title"),
         ..Contact::default()
     };
     for item in cloudsponge_items(contact, "email") {
-        let address = if item.children.is_empty() { non_empty(item.text()) } else { item.child_text("address") };
+        let address = if item.children.is_empty() {
+            non_empty(item.text())
+        } else {
+            item.child_text("address")
+        };
         if let Some(address) = address {
             let primary = item.child_text("primary").is_some_and(|p| p == "true");
-            out.emails.push(Email { address, label_raw: item.child_text("type"), primary, ..Email::default() });
+            out.emails.push(Email {
+                address,
+                label_raw: item.child_text("type"),
+                primary,
+                ..Email::default()
+            });
         }
     }
     for item in cloudsponge_items(contact, "phone") {
-        let number = if item.children.is_empty() { non_empty(item.text()) } else { item.child_text("number") };
+        let number = if item.children.is_empty() {
+            non_empty(item.text())
+        } else {
+            item.child_text("number")
+        };
         if let Some(number) = number {
             out.phones.push(raw_phone(number, item.child_text("type")));
         }
@@ -437,7 +515,9 @@ pub fn cloudsponge_contact(contact: &Element) -> Contact {
         let mut address = Address {
             street: lines(item.child_text("street")),
             locality: item.child_text("city"),
-            region: item.child_text("region").or_else(|| item.child_text("state")),
+            region: item
+                .child_text("region")
+                .or_else(|| item.child_text("state")),
             postal_code: item.child_text("postal-code"),
             country: item.child_text("country"),
             label_raw: item.child_text("type"),
@@ -449,7 +529,11 @@ pub fn cloudsponge_contact(contact: &Element) -> Contact {
             || address.postal_code.is_some()
             || address.country.is_some();
         if !structured {
-            let formatted = if item.children.is_empty() { non_empty(item.text()) } else { item.child_text("formatted") };
+            let formatted = if item.children.is_empty() {
+                non_empty(item.text())
+            } else {
+                item.child_text("formatted")
+            };
             address.street = lines(formatted);
         }
         if !address.street.is_empty() || structured {
@@ -458,20 +542,33 @@ pub fn cloudsponge_contact(contact: &Element) -> Contact {
     }
     out.groups = list_texts(contact, "groups");
     out.organization = list_texts(contact, "companies").into_iter().next();
-    out.birthday = contact.child_text("dob").or_else(|| contact.child_text("birthday").map(|md| partial_birthday(&md)));
+    out.birthday = contact.child_text("dob").or_else(|| {
+        contact
+            .child_text("birthday")
+            .map(|md| partial_birthday(&md))
+    });
     out.photo_url = contact.child("photos").and_then(|photos| {
-        photos.children.iter().find_map(|photo| non_empty(photo.text()).or_else(|| photo.child_text("url")))
+        photos
+            .children
+            .iter()
+            .find_map(|photo| non_empty(photo.text()).or_else(|| photo.child_text("url")))
     });
     out
 }
 
 /// The texts of a list element's items (`<groups type="array"><group>A</group></groups>`).
 fn list_texts(contact: &Element, name: &str) -> Vec<String> {
-    let Some(list) = contact.child(name).filter(|l| !l.is_nil()) else { return Vec::new() };
+    let Some(list) = contact.child(name).filter(|l| !l.is_nil()) else {
+        return Vec::new();
+    };
     if list.children.is_empty() {
         return non_empty(list.text()).into_iter().collect();
     }
-    list.children.iter().filter(|item| !item.is_nil()).filter_map(|item| non_empty(item.text())).collect()
+    list.children
+        .iter()
+        .filter(|item| !item.is_nil())
+        .filter_map(|item| non_empty(item.text()))
+        .collect()
 }
 
 /// Maps one Convio / Luminate `<contact>` or `<addressBookContact>` element (`firstName`,
@@ -479,15 +576,26 @@ fn list_texts(contact: &Element, name: &str) -> Vec<String> {
 pub fn convio_contact(contact: &Element) -> Contact {
     let mut out = Contact {
         source_id: contact.child_text("id"),
-        name: first_last(contact.child_text("firstName"), contact.child_text("lastName")),
+        name: first_last(
+            contact.child_text("firstName"),
+            contact.child_text("lastName"),
+        ),
         ..Contact::default()
     };
     for email in contact.children_named("email") {
         if let Some(address) = non_empty(email.text()) {
-            out.emails.push(Email { address, ..Email::default() });
+            out.emails.push(Email {
+                address,
+                ..Email::default()
+            });
         }
     }
-    let groups = contact.children_named("group").chain(contact.child("groups").into_iter().flat_map(|g| g.children_named("group")));
+    let groups = contact.children_named("group").chain(
+        contact
+            .child("groups")
+            .into_iter()
+            .flat_map(|g| g.children_named("group")),
+    );
     for group in groups {
         if let Some(name) = group.child_text("name").or_else(|| non_empty(group.text())) {
             if !out.groups.contains(&name) {
@@ -504,12 +612,18 @@ pub fn convio_contact(contact: &Element) -> Contact {
 pub fn contact_api_contact(contact: &Element) -> Contact {
     let mut out = Contact {
         source_id: contact.child_text("contact_id"),
-        name: first_last(contact.child_text("first_name"), contact.child_text("last_name")),
+        name: first_last(
+            contact.child_text("first_name"),
+            contact.child_text("last_name"),
+        ),
         ..Contact::default()
     };
     for email in contact.children_named("email") {
         if let Some(address) = non_empty(email.text()) {
-            out.emails.push(Email { address, ..Email::default() });
+            out.emails.push(Email {
+                address,
+                ..Email::default()
+            });
         }
     }
     if let Some(number) = contact.child_text("phone") {
@@ -518,13 +632,22 @@ pub fn contact_api_contact(contact: &Element) -> Contact {
     if let Some(number) = contact.child_text("mobile_phone") {
         out.phones.push(raw_phone(number, Some("mobile".into())));
     }
-    const MAPPED: &[&str] = &["contact_id", "first_name", "last_name", "email", "phone", "mobile_phone"];
+    const MAPPED: &[&str] = &[
+        "contact_id",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "mobile_phone",
+    ];
     for field in &contact.children {
         if MAPPED.contains(&field.name.as_str()) || !field.children.is_empty() || field.is_nil() {
             continue;
         }
         if let Some(value) = non_empty(field.text()) {
-            out.extra.entry(field.name.clone()).or_insert(serde_json::Value::String(value));
+            out.extra
+                .entry(field.name.clone())
+                .or_insert(serde_json::Value::String(value));
         }
     }
     out
@@ -532,23 +655,43 @@ pub fn contact_api_contact(contact: &Element) -> Contact {
 
 /// A phone as read: the raw text in both `raw` and `number` (the normalizer rewrites `number`).
 fn raw_phone(number: String, label_raw: Option<String>) -> Phone {
-    let label = if label_raw.as_deref() == Some("mobile") { Label::Mobile } else { Label::Other };
-    Phone { number: number.clone(), raw: number, label, label_raw, ..Phone::default() }
+    let label = if label_raw.as_deref() == Some("mobile") {
+        Label::Mobile
+    } else {
+        Label::Other
+    };
+    Phone {
+        number: number.clone(),
+        raw: number,
+        label,
+        label_raw,
+        ..Phone::default()
+    }
 }
 
 /// A name from first and last name; a full name in the first-name field with no last name is
 /// kept as the display name, for the normalizer to split.
 fn first_last(first: Option<String>, last: Option<String>) -> Name {
     match (first, last) {
-        (Some(first), None) if first.contains(char::is_whitespace) => Name { display: Some(first), ..Name::default() },
-        (given, family) => Name { given, family, ..Name::default() },
+        (Some(first), None) if first.contains(char::is_whitespace) => Name {
+            display: Some(first),
+            ..Name::default()
+        },
+        (given, family) => Name {
+            given,
+            family,
+            ..Name::default()
+        },
     }
 }
 
 /// CloudSponge `birthday` is `MM-DD`; the model writes a year-less birthday as `--MM-DD`.
 fn partial_birthday(month_day: &str) -> String {
     let bytes = month_day.as_bytes();
-    if bytes.len() == 5 && bytes[2] == b'-' && month_day.bytes().filter(u8::is_ascii_digit).count() == 4 {
+    if bytes.len() == 5
+        && bytes[2] == b'-'
+        && month_day.bytes().filter(u8::is_ascii_digit).count() == 4
+    {
         format!("--{month_day}")
     } else {
         month_day.to_string()
@@ -558,7 +701,13 @@ fn partial_birthday(month_day: &str) -> String {
 /// Street lines from one text (a newline separates lines).
 fn lines(street: Option<String>) -> Vec<String> {
     street
-        .map(|s| s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect())
+        .map(|s| {
+            s.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -595,7 +744,17 @@ mod tests {
 
     #[test]
     fn malformed_documents_are_errors_not_panics() {
-        for text in ["", "<a>", "<a></b>", "</a>", "<a/><b/>", "text", "<a x='&bogus;'/>", "<a>&#0;</a>", "<a \u{e9}=1/>"] {
+        for text in [
+            "",
+            "<a>",
+            "<a></b>",
+            "</a>",
+            "<a/><b/>",
+            "text",
+            "<a x='&bogus;'/>",
+            "<a>&#0;</a>",
+            "<a \u{e9}=1/>",
+        ] {
             assert!(parse(text).is_err(), "{text:?} should fail");
         }
     }
@@ -611,7 +770,10 @@ mod tests {
 
     #[test]
     fn declared_encoding_is_found() {
-        assert_eq!(declared_encoding(b"<?xml version='1.0' encoding='ISO-8859-1'?><a/>").as_deref(), Some("ISO-8859-1"));
+        assert_eq!(
+            declared_encoding(b"<?xml version='1.0' encoding='ISO-8859-1'?><a/>").as_deref(),
+            Some("ISO-8859-1")
+        );
         assert_eq!(declared_encoding(b"<a/>"), None);
     }
 }

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use contacts::json;
 use contacts::{
-    Address, Batch, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Name, Phone, Provenance, RecordReader,
+    Address, Batch, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Name, Phone,
+    Provenance, RecordReader,
 };
 use serde_json::Value;
 
@@ -17,15 +18,21 @@ const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
 const SCHEMA: &str = include_str!("../schema/contact.schema.json");
 
 fn validator() -> jsonschema::Validator {
-    let schema: Value = serde_json::from_str(SCHEMA).unwrap_or_else(|e| panic!("schema is not JSON: {e}"));
-    jsonschema::draft202012::meta::validate(&schema).unwrap_or_else(|e| panic!("schema is not a 2020-12 schema: {e}"));
+    let schema: Value =
+        serde_json::from_str(SCHEMA).unwrap_or_else(|e| panic!("schema is not JSON: {e}"));
+    jsonschema::draft202012::meta::validate(&schema)
+        .unwrap_or_else(|e| panic!("schema is not a 2020-12 schema: {e}"));
     jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("schema does not compile: {e}"))
 }
 
 /// The validation errors of `text`, as strings (empty when valid).
 fn errors(validator: &jsonschema::Validator, text: &str) -> Vec<String> {
-    let document: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("written JSON does not parse: {e}"));
-    validator.iter_errors(&document).map(|e| format!("{} at {}", e, e.instance_path)).collect()
+    let document: Value =
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("written JSON does not parse: {e}"));
+    validator
+        .iter_errors(&document)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect()
 }
 
 /// A contact with every optional field set and every list non-empty.
@@ -82,11 +89,27 @@ fn full_contact() -> Contact {
         updated_at: Some("2015-12-05T10:12:54Z".into()),
         extra,
         sources: vec![
-            Provenance { source: "contacts.vcf".into(), source_id: Some("uid-1".into()), line: Some(1) },
-            Provenance { source: "google".into(), source_id: None, line: None },
+            Provenance {
+                source: "contacts.vcf".into(),
+                source_id: Some("uid-1".into()),
+                line: Some(1),
+            },
+            Provenance {
+                source: "google".into(),
+                source_id: None,
+                line: None,
+            },
         ],
-        merges: vec![MergeNote { source: 1, reason: MatchKind::Email, value: "ada@example.org".into() }],
-        possible_duplicates: vec![DuplicateNote { id: "fedcba9876543210".into(), reason: MatchKind::Name, value: "ada lovelace".into() }],
+        merges: vec![MergeNote {
+            source: 1,
+            reason: MatchKind::Email,
+            value: "ada@example.org".into(),
+        }],
+        possible_duplicates: vec![DuplicateNote {
+            id: "fedcba9876543210".into(),
+            reason: MatchKind::Name,
+            value: "ada lovelace".into(),
+        }],
     }
 }
 
@@ -113,7 +136,13 @@ fn imported_corpus_files_of_every_format_validate() {
     for path in &inputs {
         let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let name = path.rsplit('/').next().unwrap_or(path);
-        let import = contacts::import(&bytes, contacts::Options { source: name.into(), ..Default::default() });
+        let import = contacts::import(
+            &bytes,
+            contacts::Options {
+                source: name.into(),
+                ..Default::default()
+            },
+        );
         if name.ends_with(".json") || name.ends_with(".xml") {
             json_and_xml_contacts += import.contacts.len();
         }
@@ -121,7 +150,10 @@ fn imported_corpus_files_of_every_format_validate() {
         let problems = errors(&validator, &written);
         assert!(problems.is_empty(), "{name}: {problems:#?}\n{written}");
     }
-    assert!(json_and_xml_contacts >= 15, "the JSON and XML fixtures yield contacts ({json_and_xml_contacts})");
+    assert!(
+        json_and_xml_contacts >= 15,
+        "the JSON and XML fixtures yield contacts ({json_and_xml_contacts})"
+    );
 }
 
 #[test]
@@ -141,22 +173,37 @@ fn mutated_documents_fail() {
         ("a required key removed", |v| {
             v[0].as_object_mut().map(|o| o.remove("emails"));
         }),
-        ("an unknown key added", |v| v[0]["colour"] = Value::from("blue")),
-        ("a label outside the enum", |v| v[0]["emails"][0]["label"] = Value::from("personal")),
-        ("a string where a bool belongs", |v| v[0]["deleted"] = Value::from("false")),
+        ("an unknown key added", |v| {
+            v[0]["colour"] = Value::from("blue")
+        }),
+        ("a label outside the enum", |v| {
+            v[0]["emails"][0]["label"] = Value::from("personal")
+        }),
+        ("a string where a bool belongs", |v| {
+            v[0]["deleted"] = Value::from("false")
+        }),
         ("a nested key removed", |v| {
             v[0]["phones"][0].as_object_mut().map(|o| o.remove("raw"));
         }),
-        ("a negative source index", |v| v[0]["emails"][0]["sources"][0] = Value::from(-1)),
-        ("a birthday in another format", |v| v[0]["birthday"] = Value::from("10/12/1815")),
-        ("a line number 0", |v| v[0]["sources"][0]["line"] = Value::from(0)),
+        ("a negative source index", |v| {
+            v[0]["emails"][0]["sources"][0] = Value::from(-1)
+        }),
+        ("a birthday in another format", |v| {
+            v[0]["birthday"] = Value::from("10/12/1815")
+        }),
+        ("a line number 0", |v| {
+            v[0]["sources"][0]["line"] = Value::from(0)
+        }),
         ("an object instead of the array", |v| *v = v[0].clone()),
     ];
     assert!(validator.is_valid(&original));
     for (what, mutate) in mutations {
         let mut document = original.clone();
         mutate(&mut document);
-        assert!(!validator.is_valid(&document), "{what} must fail validation");
+        assert!(
+            !validator.is_valid(&document),
+            "{what} must fail validation"
+        );
     }
 }
 
@@ -180,7 +227,11 @@ fn written_json_reads_back_as_the_same_contacts() {
     let batch = read(&written);
     assert!(batch.problems.is_empty(), "{:?}", batch.problems);
     let lines: Vec<u32> = batch.records.iter().map(|r| r.line).collect();
-    assert_eq!(lines, (2..2 + contacts.len() as u32).collect::<Vec<_>>(), "one contact per line");
+    assert_eq!(
+        lines,
+        (2..2 + contacts.len() as u32).collect::<Vec<_>>(),
+        "one contact per line"
+    );
     let read_back: Vec<Contact> = batch.records.into_iter().map(|r| r.contact).collect();
     assert_eq!(read_back, contacts);
 }

@@ -76,7 +76,9 @@ fn measured_read(bytes: &[u8]) -> (Batch, Duration, usize) {
 }
 
 fn lock() -> std::sync::MutexGuard<'static, ()> {
-    ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Every hostile document: refused with an XML error, quickly, in little memory, and never
@@ -93,13 +95,30 @@ fn hostile_documents_are_refused_quickly_in_bounded_memory() {
     ] {
         let bytes = corpus(name);
         let (batch, elapsed, peak) = measured_read(&bytes);
-        assert!(batch.records.is_empty(), "{name}: no contact from a refused document");
+        assert!(
+            batch.records.is_empty(),
+            "{name}: no contact from a refused document"
+        );
         assert_eq!(batch.problems.len(), 1, "{name}: {:?}", batch.problems);
-        assert!(matches!(batch.problems[0].1, Error::Xml(_)), "{name}: {:?}", batch.problems);
-        assert!(elapsed < Duration::from_millis(100), "{name}: took {elapsed:?}");
-        assert!(peak < 10 * bytes.len(), "{name}: peak heap {peak} bytes for {} input bytes", bytes.len());
+        assert!(
+            matches!(batch.problems[0].1, Error::Xml(_)),
+            "{name}: {:?}",
+            batch.problems
+        );
+        assert!(
+            elapsed < Duration::from_millis(100),
+            "{name}: took {elapsed:?}"
+        );
+        assert!(
+            peak < 10 * bytes.len(),
+            "{name}: peak heap {peak} bytes for {} input bytes",
+            bytes.len()
+        );
         let message = batch.problems[0].1.to_string();
-        assert!(!message.contains("root:"), "{name}: nothing from /etc/passwd: {message}");
+        assert!(
+            !message.contains("root:"),
+            "{name}: nothing from /etc/passwd: {message}"
+        );
     }
 }
 
@@ -116,7 +135,10 @@ fn deep_nesting_hits_the_depth_limit_not_the_stack() {
     let _guard = lock();
     let text = String::from_utf8(corpus("xml/synth__deep_nesting_20k.xml")).unwrap_or_default();
     let error = xml::parse(&text).err();
-    assert!(matches!(&error, Some(Error::Xml(m)) if m.contains("deeper than 64")), "{error:?}");
+    assert!(
+        matches!(&error, Some(Error::Xml(m)) if m.contains("deeper than 64")),
+        "{error:?}"
+    );
 }
 
 #[test]
@@ -137,7 +159,10 @@ fn cloudsponge_contacts_response() {
     let lines: Vec<u32> = batch.records.iter().map(|r| r.line).collect();
     assert_eq!(lines, vec![12, 33]);
     let joe = &batch.records[0].contact;
-    assert_eq!((joe.name.given.as_deref(), joe.name.family.as_deref()), (Some("Joe"), Some("Smith")));
+    assert_eq!(
+        (joe.name.given.as_deref(), joe.name.family.as_deref()),
+        (Some("Joe"), Some("Smith"))
+    );
     let emails: Vec<&str> = joe.emails.iter().map(|e| e.address.as_str()).collect();
     assert_eq!(emails, vec!["joe@example.com", "joe@work.example"]);
     assert_eq!(joe.emails[0].label_raw.as_deref(), Some("Email 1"));
@@ -150,7 +175,11 @@ fn cloudsponge_contacts_response() {
     assert_eq!(address.postal_code.as_deref(), Some("62701"));
     assert_eq!(address.country.as_deref(), Some("US"));
     let renee = &batch.records[1].contact;
-    assert_eq!(renee.name.display.as_deref(), Some("Renée O'Brien"), "full name in first-name, nil last-name");
+    assert_eq!(
+        renee.name.display.as_deref(),
+        Some("Renée O'Brien"),
+        "full name in first-name, nil last-name"
+    );
     assert_eq!(renee.name.family, None);
     assert!(renee.phones.is_empty());
     assert_eq!(renee.emails[0].label_raw, None, "nil=\"true\" is None");
@@ -169,11 +198,31 @@ fn convio_namespaced_import_contacts() {
     let _guard = lock();
     let batch = read(&fixture("convio_import_contacts.xml"));
     assert!(batch.problems.is_empty(), "{:?}", batch.problems);
-    let names: Vec<(Option<&str>, Option<&str>)> =
-        batch.records.iter().map(|r| (r.contact.name.given.as_deref(), r.contact.name.family.as_deref())).collect();
-    assert_eq!(names, vec![(Some("Adam"), Some("Adams")), (Some("Brian"), Some("Brians"))]);
-    assert_eq!(batch.records[1].contact.emails[0].address, "bbrians@address.net");
-    assert_eq!(batch.records.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3, 8]);
+    let names: Vec<(Option<&str>, Option<&str>)> = batch
+        .records
+        .iter()
+        .map(|r| {
+            (
+                r.contact.name.given.as_deref(),
+                r.contact.name.family.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            (Some("Adam"), Some("Adams")),
+            (Some("Brian"), Some("Brians"))
+        ]
+    );
+    assert_eq!(
+        batch.records[1].contact.emails[0].address,
+        "bbrians@address.net"
+    );
+    assert_eq!(
+        batch.records.iter().map(|r| r.line).collect::<Vec<_>>(),
+        vec![3, 8]
+    );
 }
 
 #[test]
@@ -190,7 +239,10 @@ fn convio_address_book_groups_and_error() {
     let batch = read(b"<errorResponse xmlns=\"http://convio.com/crm/v1.0\"><code>3</code><message>Not authorized</message></errorResponse>");
     assert!(batch.records.is_empty());
     let message = batch.problems[0].1.to_string();
-    assert!(message.contains('3') && message.contains("Not authorized"), "{message}");
+    assert!(
+        message.contains('3') && message.contains("Not authorized"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -206,9 +258,18 @@ fn contact_api_list_and_get() {
     assert_eq!(jane.emails[0].address, "janedoe@janedoe.com");
     assert_eq!(jane.phones.len(), 2);
     assert_eq!(jane.phones[0].raw, "(123) 456-7890");
-    assert_eq!((jane.phones[1].raw.as_str(), jane.phones[1].label), ("(123) 456-7891", Label::Mobile));
-    assert_eq!(jane.extra.get("client_id"), Some(&serde_json::Value::from("1")));
-    assert!(batch.records[1].contact.phones.is_empty(), "empty phone elements are no phones");
+    assert_eq!(
+        (jane.phones[1].raw.as_str(), jane.phones[1].label),
+        ("(123) 456-7891", Label::Mobile)
+    );
+    assert_eq!(
+        jane.extra.get("client_id"),
+        Some(&serde_json::Value::from("1"))
+    );
+    assert!(
+        batch.records[1].contact.phones.is_empty(),
+        "empty phone elements are no phones"
+    );
     // contact.get, all on one line as in the seed.
     let get = read(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?> <response status=\"ok\"> <contact> <contact_id>1</contact_id> <first_name>Jane</first_name> <last_name>Doe</last_name> <email>janedoe@janedoe.com</email> <phone>(123) 456-7890</phone> <mobile_phone>(123) 456-7890</mobile_phone> </contact> </response>");
     assert_eq!(get.records.len(), 1);
@@ -225,7 +286,10 @@ fn contact_api_failure_is_a_problem() {
     assert!(batch.records.is_empty());
     assert_eq!(batch.problems.len(), 1);
     assert_eq!(batch.problems[0].0, 2);
-    assert!(batch.problems[0].1.to_string().contains("Contact not found."));
+    assert!(batch.problems[0]
+        .1
+        .to_string()
+        .contains("Contact not found."));
 }
 
 #[test]
@@ -244,21 +308,36 @@ fn element_helpers_for_providers() {
     let root: Element = xml::parse("<eventsResponse><events type=\"array\"><event><event-type>COMPLETE</event-type><status>COMPLETED</status><value type=\"integer\">2</value></event></events><import-id>7</import-id></eventsResponse>")
         .unwrap_or_default();
     assert_eq!(root.name, "eventsResponse");
-    let events = root.child("events").map(|e| e.children_named("event").count());
+    let events = root
+        .child("events")
+        .map(|e| e.children_named("event").count());
     assert_eq!(events, Some(1));
-    let event = root.child("events").and_then(|e| e.child("event")).cloned().unwrap_or_default();
+    let event = root
+        .child("events")
+        .and_then(|e| e.child("event"))
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(event.child_text("event-type").as_deref(), Some("COMPLETE"));
-    assert_eq!(event.child("value").and_then(|v| v.attr("type")), Some("integer"));
+    assert_eq!(
+        event.child("value").and_then(|v| v.attr("type")),
+        Some("integer")
+    );
     assert_eq!(root.child("import-id").map(Element::text), Some("7"));
 }
 
 #[test]
 fn import_pipeline_detects_xml() {
     let _guard = lock();
-    let import = contacts::import(&fixture("convio_import_contacts.xml"), contacts::Options::default());
+    let import = contacts::import(
+        &fixture("convio_import_contacts.xml"),
+        contacts::Options::default(),
+    );
     assert_eq!(import.format, Some(contacts::Format::Xml));
     assert_eq!(import.contacts.len(), 2);
-    let import = contacts::import(&corpus("xml/synth__billion_laughs.xml"), contacts::Options::default());
+    let import = contacts::import(
+        &corpus("xml/synth__billion_laughs.xml"),
+        contacts::Options::default(),
+    );
     assert!(import.contacts.is_empty());
     assert_eq!(import.problems.len(), 1);
     assert_eq!(import.problems[0].code, "xml");

@@ -57,7 +57,9 @@ pub(crate) fn item_offsets(text: &str, path: &[&str]) -> Vec<usize> {
             if !frame.is_array && frame.expecting_key {
                 let end = string_end(bytes, i);
                 let key = text.get(i + 1..end.saturating_sub(1)).unwrap_or("");
-                frame.key_matches = frame.on_path.is_some_and(|depth| path.get(depth) == Some(&key));
+                frame.key_matches = frame
+                    .on_path
+                    .is_some_and(|depth| path.get(depth) == Some(&key));
                 frame.expecting_key = false;
                 i = end;
                 continue;
@@ -67,7 +69,13 @@ pub(crate) fn item_offsets(text: &str, path: &[&str]) -> Vec<usize> {
         let (value_on_path, parent_collects) = match stack.last() {
             None => (Some(0), false),
             Some(frame) if frame.is_array => (None, frame.collect),
-            Some(frame) => (frame.on_path.filter(|_| frame.key_matches).map(|depth| depth + 1), false),
+            Some(frame) => (
+                frame
+                    .on_path
+                    .filter(|_| frame.key_matches)
+                    .map(|depth| depth + 1),
+                false,
+            ),
         };
         let is_target = value_on_path == Some(path.len());
         if parent_collects || (is_target && byte != b'[') {
@@ -88,7 +96,9 @@ pub(crate) fn item_offsets(text: &str, path: &[&str]) -> Vec<usize> {
             b'"' => i = string_end(bytes, i),
             // Numbers, true, false, null: skip to the next delimiter.
             _ => {
-                while i < bytes.len() && !matches!(bytes[i], b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n') {
+                while i < bytes.len()
+                    && !matches!(bytes[i], b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n')
+                {
                     i += 1;
                 }
             }
@@ -118,7 +128,8 @@ pub(crate) fn lines_of(text: &str, offsets: &[usize]) -> Vec<u32> {
     let mut counted_to = 0;
     for &offset in offsets {
         let end = offset.min(bytes.len()).max(counted_to);
-        let newlines = memchr::memchr_iter(b'\n', bytes.get(counted_to..end).unwrap_or(&[])).count();
+        let newlines =
+            memchr::memchr_iter(b'\n', bytes.get(counted_to..end).unwrap_or(&[])).count();
         line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
         counted_to = end;
         lines.push(line);
@@ -143,14 +154,25 @@ mod tests {
         let text = "[\n{},\n{}\n]";
         assert_eq!(lines_of(text, &item_offsets(text, &[])), vec![2, 3]);
         let text = "{\"r\":{\"contact\":\n{\"firstName\":\"A\"}}}";
-        assert_eq!(lines_of(text, &item_offsets(text, &["r", "contact"])), vec![2]);
+        assert_eq!(
+            lines_of(text, &item_offsets(text, &["r", "contact"])),
+            vec![2]
+        );
         let text = "{\"r\":{\"contact\":[]}}";
         assert!(item_offsets(text, &["r", "contact"]).is_empty());
     }
 
     #[test]
     fn garbage_never_panics() {
-        for text in ["", "\"", "[\"\\", "{\"a", "]]]}}", "{\"a\":[1,2", "[{\"k\":\"é\"}]"] {
+        for text in [
+            "",
+            "\"",
+            "[\"\\",
+            "{\"a",
+            "]]]}}",
+            "{\"a\":[1,2",
+            "[{\"k\":\"é\"}]",
+        ] {
             let _ = lines_of(text, &item_offsets(text, &["a"]));
             let _ = item_offsets(text, &[]);
         }
