@@ -95,6 +95,10 @@ fn hostile_documents_are_refused_quickly_in_bounded_memory() {
     ] {
         let bytes = corpus(name);
         let (batch, elapsed, peak) = measured_read(&bytes);
+        eprintln!(
+            "{name}: {} bytes, {elapsed:?}, peak heap {peak} bytes",
+            bytes.len()
+        );
         assert!(
             batch.records.is_empty(),
             "{name}: no contact from a refused document"
@@ -341,4 +345,31 @@ fn import_pipeline_detects_xml() {
     assert!(import.contacts.is_empty());
     assert_eq!(import.problems.len(), 1);
     assert_eq!(import.problems[0].code, "xml");
+}
+
+/// Every corpus file, whatever its format, through both buffered readers (and truncated at
+/// every 97th byte): problems at most, never a panic.
+#[test]
+fn any_input_never_panics_either_reader() {
+    let _guard = lock();
+    let mut files = Vec::new();
+    for folder in ["vcard", "csv", "xml", "security", "email"] {
+        let entries = std::fs::read_dir(format!("{CORPUS}/{folder}"))
+            .unwrap_or_else(|e| panic!("{folder}: {e}"));
+        files.extend(entries.filter_map(Result::ok).map(|entry| entry.path()));
+    }
+    files.sort();
+    assert!(files.len() > 50, "corpus found");
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        let cut_points = (0..bytes.len().min(4000)).step_by(97).chain([bytes.len()]);
+        for cut in cut_points {
+            let head = bytes.get(..cut).unwrap_or(&bytes);
+            let _ = read(head);
+            let mut batch = Batch::default();
+            let mut reader = contacts::json::Reader::new();
+            reader.feed(head, &mut batch);
+            reader.finish(&mut batch);
+        }
+    }
 }
