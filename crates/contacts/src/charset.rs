@@ -46,7 +46,12 @@ impl StreamDecoder {
             [0xFE, 0xFF, ..] => (StreamEncoding::Utf16Be, 2),
             _ => (sniff_bomless(head), 0),
         };
-        StreamDecoder { encoding, skip, pending_byte: None, pending_high: None }
+        StreamDecoder {
+            encoding,
+            skip,
+            pending_byte: None,
+            pending_high: None,
+        }
     }
 
     /// Decodes `chunk` (which continues the previous ones) and appends UTF-8 to `out`.
@@ -96,7 +101,10 @@ impl StreamDecoder {
         match (self.pending_high.take(), unit) {
             (Some(high), 0xDC00..=0xDFFF) => {
                 let code = 0x10000 + (((high as u32) - 0xD800) << 10) + ((unit as u32) - 0xDC00);
-                push_char(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER), out);
+                push_char(
+                    char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
+                    out,
+                );
             }
             (high, _) => {
                 if high.is_some() {
@@ -105,7 +113,10 @@ impl StreamDecoder {
                 match unit {
                     0xD800..=0xDBFF => self.pending_high = Some(unit),
                     0xDC00..=0xDFFF => push_char(char::REPLACEMENT_CHARACTER, out),
-                    _ => push_char(char::from_u32(unit as u32).unwrap_or(char::REPLACEMENT_CHARACTER), out),
+                    _ => push_char(
+                        char::from_u32(unit as u32).unwrap_or(char::REPLACEMENT_CHARACTER),
+                        out,
+                    ),
                 }
             }
         }
@@ -146,10 +157,14 @@ enum CodePage {
 }
 
 fn code_page(label: &str) -> Option<CodePage> {
-    let label = label.trim().trim_matches('"').to_ascii_lowercase().replace('_', "-");
+    let label = label
+        .trim()
+        .trim_matches('"')
+        .to_ascii_lowercase()
+        .replace('_', "-");
     match label.as_str() {
-        "windows-1252" | "cp1252" | "iso-8859-1" | "iso8859-1" | "latin1" | "latin-1" | "us-ascii" | "ascii"
-        | "x-mac-roman" => Some(CodePage::Windows1252),
+        "windows-1252" | "cp1252" | "iso-8859-1" | "iso8859-1" | "latin1" | "latin-1"
+        | "us-ascii" | "ascii" | "x-mac-roman" => Some(CodePage::Windows1252),
         "windows-1250" | "cp1250" => Some(CodePage::Windows1250),
         "iso-8859-2" | "iso8859-2" | "latin2" | "latin-2" => Some(CodePage::Iso8859_2),
         "iso-8859-15" | "iso8859-15" | "latin9" | "latin-9" => Some(CodePage::Iso8859_15),
@@ -185,7 +200,13 @@ fn decode_8bit(bytes: &[u8], page: CodePage) -> String {
     };
     bytes
         .iter()
-        .map(|&b| if b < 0x80 { b as char } else { table[(b - 0x80) as usize] })
+        .map(|&b| {
+            if b < 0x80 {
+                b as char
+            } else {
+                table[(b - 0x80) as usize]
+            }
+        })
         .collect()
 }
 
@@ -206,10 +227,18 @@ mod tests {
     fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
         let mut out = Vec::new();
         if bom {
-            out.extend_from_slice(if big_endian { &[0xFE, 0xFF] } else { &[0xFF, 0xFE] });
+            out.extend_from_slice(if big_endian {
+                &[0xFE, 0xFF]
+            } else {
+                &[0xFF, 0xFE]
+            });
         }
         for unit in text.encode_utf16() {
-            out.extend_from_slice(&if big_endian { unit.to_be_bytes() } else { unit.to_le_bytes() });
+            out.extend_from_slice(&if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
         }
         out
     }
@@ -221,7 +250,11 @@ mod tests {
             for bom in [false, true] {
                 let bytes = utf16(text, big_endian, bom);
                 for size in [1, 2, 3, 7, 4096] {
-                    assert_eq!(decode_in_chunks(&bytes, size), text, "be={big_endian} bom={bom} size={size}");
+                    assert_eq!(
+                        decode_in_chunks(&bytes, size),
+                        text,
+                        "be={big_endian} bom={bom} size={size}"
+                    );
                 }
             }
         }
@@ -251,23 +284,52 @@ mod tests {
 
     #[test]
     fn values_in_declared_and_guessed_charsets() {
-        assert_eq!(decode_value(b"Do\xeb", Some("windows-1252")), ("Doë".to_string(), false));
-        assert_eq!(decode_value(b"Iksi\xf1ski", Some("ISO-8859-2")), ("Iksiński".to_string(), false));
-        assert_eq!(decode_value(b"Iksi\xf1ski", Some("windows-1250")), ("Iksiński".to_string(), false));
-        assert_eq!(decode_value(b"Iksi\xf1ski", None), ("Iksiñski".to_string(), true));
-        assert_eq!(decode_value("Müller".as_bytes(), None), ("Müller".to_string(), false));
-        assert_eq!(decode_value(b"M\xfcller", Some("UTF-8")), ("Müller".to_string(), true));
-        assert_eq!(decode_value(b"Reid\x92s", None), ("Reid\u{2019}s".to_string(), true));
-        assert_eq!(decode_value(b"\x80 5", Some("iso-8859-15")), ("\u{80} 5".to_string(), false));
-        assert_eq!(decode_value(b"\xa4 5", Some("latin9")), ("€ 5".to_string(), false));
+        assert_eq!(
+            decode_value(b"Do\xeb", Some("windows-1252")),
+            ("Doë".to_string(), false)
+        );
+        assert_eq!(
+            decode_value(b"Iksi\xf1ski", Some("ISO-8859-2")),
+            ("Iksiński".to_string(), false)
+        );
+        assert_eq!(
+            decode_value(b"Iksi\xf1ski", Some("windows-1250")),
+            ("Iksiński".to_string(), false)
+        );
+        assert_eq!(
+            decode_value(b"Iksi\xf1ski", None),
+            ("Iksiñski".to_string(), true)
+        );
+        assert_eq!(
+            decode_value("Müller".as_bytes(), None),
+            ("Müller".to_string(), false)
+        );
+        assert_eq!(
+            decode_value(b"M\xfcller", Some("UTF-8")),
+            ("Müller".to_string(), true)
+        );
+        assert_eq!(
+            decode_value(b"Reid\x92s", None),
+            ("Reid\u{2019}s".to_string(), true)
+        );
+        assert_eq!(
+            decode_value(b"\x80 5", Some("iso-8859-15")),
+            ("\u{80} 5".to_string(), false)
+        );
+        assert_eq!(
+            decode_value(b"\xa4 5", Some("latin9")),
+            ("€ 5".to_string(), false)
+        );
     }
 
     #[test]
     fn corpus_utf16_files_are_detected() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
-        let be = std::fs::read(format!("{dir}/vcard/roundcube__utf-16_sample.vcf")).expect("corpus file");
+        let be = std::fs::read(format!("{dir}/vcard/roundcube__utf-16_sample.vcf"))
+            .expect("corpus file");
         assert!(decode_in_chunks(&be, 5).contains("Ǽgean ĽdaMonté"));
-        let le = std::fs::read(format!("{dir}/csv/synth__outlook_unicode_utf16le_tab.txt")).expect("corpus file");
+        let le = std::fs::read(format!("{dir}/csv/synth__outlook_unicode_utf16le_tab.txt"))
+            .expect("corpus file");
         let text = decode_in_chunks(&le, 3);
         assert!(text.contains("Łukasz") && text.contains("李") && !text.starts_with('\u{feff}'));
     }

@@ -144,16 +144,18 @@ fn locate_contacts(document: &Value) -> Result<Located<'_>, Error> {
             .and_then(text)
             .or_else(|| text(error))
             .unwrap_or_default();
-        return Err(Error::MalformedRecord(format!(
-            "the source reported an error: {message}"
-        )));
+        return Err(Error::Source {
+            code: None,
+            message,
+        });
     }
     if let Some(error) = object.get("errorResponse") {
         let code = error.get("code").and_then(text).unwrap_or_default();
         let message = error.get("message").and_then(text).unwrap_or_default();
-        return Err(Error::MalformedRecord(format!(
-            "the source reported error {code}: {message}"
-        )));
+        return Err(Error::Source {
+            code: Some(code).filter(|c| !c.is_empty()),
+            message,
+        });
     }
     if let Some(success) = object.get("IsSuccessfull") {
         if !truthy(success) {
@@ -162,9 +164,10 @@ fn locate_contacts(document: &Value) -> Result<Located<'_>, Error> {
                 .get("ErrorMessage")
                 .and_then(text)
                 .unwrap_or_default();
-            return Err(Error::MalformedRecord(format!(
-                "Popsell reported failure (ErrorCode {code}): {message}"
-            )));
+            return Err(Error::Source {
+                code: Some(code).filter(|c| !c.is_empty()),
+                message,
+            });
         }
     }
     if object.contains_key("Contacts") || object.contains_key("IsSuccessfull") {

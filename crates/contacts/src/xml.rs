@@ -392,10 +392,7 @@ fn error_answer(root: &Element) -> Option<Error> {
     if !failed {
         return None;
     }
-    let code = root
-        .child_text("code")
-        .map(|code| format!(" {code}"))
-        .unwrap_or_default();
+    let code = root.child_text("code");
     let message = root
         .child("error")
         .map(|error| {
@@ -405,9 +402,7 @@ fn error_answer(root: &Element) -> Option<Error> {
         })
         .or_else(|| root.child_text("message"))
         .unwrap_or_default();
-    Some(Error::MalformedRecord(format!(
-        "the source reported error{code}: {message}"
-    )))
+    Some(Error::Source { code, message })
 }
 
 /// Every contact element of the document, in order: elements named `contact` or
