@@ -327,8 +327,12 @@ impl Reader {
             return;
         }
         let Some(card) = &mut self.card else { return };
-        let (text, replaced) = property.text();
+        let (mut text, replaced) = property.text();
         card.charset_replaced |= replaced;
+        if text.contains('\r') {
+            // Quoted-printable values carry CRLF (=0D=0A) line breaks inside notes and streets.
+            text = text.replace("\r\n", "\n");
+        }
         map_property(card, property, &text);
     }
 
@@ -637,6 +641,8 @@ mod tests {
         let contact = only(&read(input)).clone();
         assert_eq!(contact.name.display.as_deref(), Some("Ñ x xyz Ñ"));
         assert_eq!(contact.notes.as_deref(), Some("a=F8b"));
+        let input = b"BEGIN:VCARD\nNOTE;ENCODING=QUOTED-PRINTABLE:one=0D=0Atwo\nEND:VCARD\n";
+        assert_eq!(only(&read(input)).notes.as_deref(), Some("one\ntwo"));
     }
 
     #[test]
