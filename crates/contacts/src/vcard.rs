@@ -36,7 +36,7 @@ const MAX_URI_BYTES: usize = 2 * 1024;
 
 /// What to do with the bytes of the current logical line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum Keep {
+enum LineFate {
     /// The name and parameters are not complete yet.
     #[default]
     Undecided,
@@ -79,7 +79,7 @@ pub struct Reader {
     open: bool,
     /// The physical line where the logical line began.
     logical_start: u32,
-    keep: Keep,
+    keep: LineFate,
     /// How many bytes of the logical line we keep (depends on the property).
     limit: usize,
     /// The line is a PHOTO: a longer value than a URL is inline data, dropped.
@@ -119,7 +119,7 @@ impl Reader {
             logical: Vec::new(),
             open: false,
             logical_start: 0,
-            keep: Keep::Undecided,
+            keep: LineFate::Undecided,
             limit: MAX_HEAD_BYTES,
             uri_only: false,
             head_scan: 0,
@@ -145,28 +145,34 @@ impl Reader {
         self.physical_last = bytes.last().copied();
         if self.physical_head.len() < 16 {
             let room = 16 - self.physical_head.len();
-            self.physical_head.extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or(bytes));
+            self.physical_head
+                .extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or(bytes));
         }
-        if self.keep == Keep::Undecided {
-            let room = MAX_HEAD_BYTES.saturating_sub(self.logical.len()).min(bytes.len());
+        if self.keep == LineFate::Undecided {
+            let room = MAX_HEAD_BYTES
+                .saturating_sub(self.logical.len())
+                .min(bytes.len());
             let (head, rest) = bytes.split_at(room);
             self.logical.extend_from_slice(head);
             self.decide();
             match self.keep {
                 // No ':' within MAX_HEAD_BYTES: not a property line.
-                Keep::Undecided if !rest.is_empty() => return self.skip(),
-                Keep::Undecided | Keep::Skip => return,
-                Keep::Keep => bytes = rest,
+                LineFate::Undecided if !rest.is_empty() => return self.skip(),
+                LineFate::Undecided | LineFate::Skip => return,
+                LineFate::Keep => bytes = rest,
             }
             if self.logical.len() > self.limit {
                 self.logical.truncate(self.limit);
                 return self.over_limit();
             }
         }
-        if self.keep == Keep::Skip {
+        if self.keep == LineFate::Skip {
             return;
         }
-        let room = self.limit.saturating_sub(self.logical.len()).min(bytes.len());
+        let room = self
+            .limit
+            .saturating_sub(self.logical.len())
+            .min(bytes.len());
         let (taken, rest) = bytes.split_at(room);
         self.logical.extend_from_slice(taken);
         if !rest.is_empty() {
@@ -177,20 +183,20 @@ impl Reader {
     /// The line is longer than its limit.
     fn over_limit(&mut self) {
         match self.keep {
-            Keep::Undecided => self.skip(),
+            LineFate::Undecided => self.skip(),
             // A PHOTO longer than a URL is inline data: drop it quietly.
-            Keep::Keep if self.uri_only => self.skip(),
-            Keep::Keep => {
+            LineFate::Keep if self.uri_only => self.skip(),
+            LineFate::Keep => {
                 if let Some(card) = &mut self.card {
                     card.too_long = true;
                 }
             }
-            Keep::Skip => {}
+            LineFate::Skip => {}
         }
     }
 
     fn skip(&mut self) {
-        self.keep = Keep::Skip;
+        self.keep = LineFate::Skip;
         self.logical = Vec::new();
     }
 
@@ -207,19 +213,21 @@ impl Reader {
         let head = self.logical.get(..colon).unwrap_or(&[]);
         let name = property::name_of(head);
         // Only the head is parsed here, with an empty value.
-        let params = property::parse(&[head, b":"].concat()).map(|p| (p.is_quoted_printable(), p.is_inline_binary()));
+        let params = property::parse(&[head, b":"].concat())
+            .map(|p| (p.is_quoted_printable(), p.is_inline_binary()));
         let (quoted_printable, inline_binary) = params.unwrap_or((false, false));
         self.quoted_printable = quoted_printable;
         match name.as_str() {
             "PHOTO" if inline_binary => self.skip(),
             "PHOTO" => {
-                self.keep = Keep::Keep;
+                self.keep = LineFate::Keep;
                 self.limit = colon + 1 + MAX_URI_BYTES;
                 self.uri_only = true;
             }
-            "BEGIN" | "END" | "N" | "FN" | "NICKNAME" | "EMAIL" | "TEL" | "ADR" | "ORG" | "TITLE" | "BDAY"
-            | "CATEGORIES" | "NOTE" | "UID" | "REV" | "URL" | "GENDER" | "X-GENDER" | "X-ABLABEL" => {
-                self.keep = Keep::Keep;
+            "BEGIN" | "END" | "N" | "FN" | "NICKNAME" | "EMAIL" | "TEL" | "ADR" | "ORG"
+            | "TITLE" | "BDAY" | "CATEGORIES" | "NOTE" | "UID" | "REV" | "URL" | "GENDER"
+            | "X-GENDER" | "X-ABLABEL" => {
+                self.keep = LineFate::Keep;
                 self.limit = MAX_LINE_BYTES;
             }
             _ => self.skip(),
@@ -231,7 +239,7 @@ impl Reader {
         self.open = true;
         self.logical.clear();
         self.logical_start = self.physical;
-        self.keep = Keep::Undecided;
+        self.keep = LineFate::Undecided;
         self.limit = MAX_HEAD_BYTES;
         self.uri_only = false;
         self.head_scan = 0;
@@ -246,7 +254,7 @@ impl Reader {
         }
         self.open = false;
         self.qp_continuation = false;
-        if self.keep != Keep::Keep {
+        if self.keep != LineFate::Keep {
             return;
         }
         let line = std::mem::take(&mut self.logical);
@@ -289,18 +297,24 @@ impl Reader {
         if self.qp_continuation && looks_like_property(&self.physical_head) {
             // A 2.1 exporter ended a value with '=' and went on with the next property: undo the
             // continuation and read this line as its own property.
-            let continuation = self.logical.split_off(self.qp_continuation_start.min(self.logical.len()));
+            let continuation = self
+                .logical
+                .split_off(self.qp_continuation_start.min(self.logical.len()));
             let head = std::mem::take(&mut self.physical_head);
             self.qp_continuation = false;
             self.close_logical(out);
             self.open_logical();
             // When the value was being skipped, only the line's first bytes were seen.
-            let bytes = if continuation.is_empty() { head } else { continuation };
+            let bytes = if continuation.is_empty() {
+                head
+            } else {
+                continuation
+            };
             self.append(&bytes);
         }
         self.qp_continuation = false;
         if self.open && self.quoted_printable && self.physical_last == Some(b'=') {
-            if self.keep == Keep::Keep && self.logical.last() == Some(&b'=') {
+            if self.keep == LineFate::Keep && self.logical.last() == Some(&b'=') {
                 self.logical.pop();
             }
             self.qp_continuation = true;
@@ -317,7 +331,10 @@ impl Reader {
             if let Some(card) = self.card.take() {
                 emit_truncated(card, "a new BEGIN:VCARD started before END:VCARD", out);
             }
-            self.card = Some(Card { line: self.logical_start, ..Card::default() });
+            self.card = Some(Card {
+                line: self.logical_start,
+                ..Card::default()
+            });
             return;
         }
         if name == "END" && is_vcard() {
@@ -406,17 +423,41 @@ impl RecordReader for Reader {
 /// property: `BEGIN:`/`END:` or a well-known name followed by ';' or ':'.
 fn looks_like_property(head: &[u8]) -> bool {
     const NAMES: [&str; 16] = [
-        "BEGIN", "END", "VERSION", "N", "FN", "EMAIL", "TEL", "ADR", "ORG", "TITLE", "NOTE", "UID", "URL", "LABEL",
-        "PHOTO", "CATEGORIES",
+        "BEGIN",
+        "END",
+        "VERSION",
+        "N",
+        "FN",
+        "EMAIL",
+        "TEL",
+        "ADR",
+        "ORG",
+        "TITLE",
+        "NOTE",
+        "UID",
+        "URL",
+        "LABEL",
+        "PHOTO",
+        "CATEGORIES",
     ];
     let end = head.iter().position(|&b| b == b':' || b == b';');
-    let Some(name) = end.and_then(|end| head.get(..end)) else { return false };
-    NAMES.iter().any(|known| known.as_bytes().eq_ignore_ascii_case(name))
+    let Some(name) = end.and_then(|end| head.get(..end)) else {
+        return false;
+    };
+    NAMES
+        .iter()
+        .any(|known| known.as_bytes().eq_ignore_ascii_case(name))
 }
 
 fn trim_ascii(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     bytes.get(start..end).unwrap_or(&[])
 }
 
@@ -436,14 +477,21 @@ fn set_first(slot: &mut Option<String>, value: Option<String>) {
 /// Apple writes its built-in labels as `_$!<Home>!$_`; the inner text is the label.
 fn apple_label(label: &str) -> String {
     let trimmed = label.trim();
-    trimmed.strip_prefix("_$!<").and_then(|l| l.strip_suffix(">!$_")).unwrap_or(trimmed).to_string()
+    trimmed
+        .strip_prefix("_$!<")
+        .and_then(|l| l.strip_suffix(">!$_"))
+        .unwrap_or(trimmed)
+        .to_string()
 }
 
 fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
     let contact = &mut card.contact;
     let component = |parts: &[String], index: usize| parts.get(index).and_then(|p| non_empty(p));
     match property.name.as_str() {
-        "FN" => set_first(&mut contact.name.display, non_empty(&property::unescape(text))),
+        "FN" => set_first(
+            &mut contact.name.display,
+            non_empty(&property::unescape(text)),
+        ),
         "N" => {
             let name = &mut contact.name;
             if name.family.is_some() || name.given.is_some() || name.middle.is_some() {
@@ -458,18 +506,34 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
         }
         "NICKNAME" => set_first(&mut contact.nickname, non_empty(&property::unescape(text))),
         "EMAIL" => {
-            let Some(address) = non_empty(&property::unescape(text)) else { return };
+            let Some(address) = non_empty(&property::unescape(text)) else {
+                return;
+            };
             let primary = property.is_preferred() && !contact.emails.iter().any(|e| e.primary);
-            contact.emails.push(Email { address, label_raw: property.label_raw(), primary, ..Email::default() });
+            contact.emails.push(Email {
+                address,
+                label_raw: property.label_raw(),
+                primary,
+                ..Email::default()
+            });
             if let Some(group) = &property.group {
-                card.grouped.push((group.clone(), Entry::Email(contact.emails.len() - 1)));
+                card.grouped
+                    .push((group.clone(), Entry::Email(contact.emails.len() - 1)));
             }
         }
         "TEL" => {
-            let Some(raw) = non_empty(&property::unescape(text)) else { return };
-            contact.phones.push(Phone { number: raw.clone(), raw, label_raw: property.label_raw(), ..Phone::default() });
+            let Some(raw) = non_empty(&property::unescape(text)) else {
+                return;
+            };
+            contact.phones.push(Phone {
+                number: raw.clone(),
+                raw,
+                label_raw: property.label_raw(),
+                ..Phone::default()
+            });
             if let Some(group) = &property.group {
-                card.grouped.push((group.clone(), Entry::Phone(contact.phones.len() - 1)));
+                card.grouped
+                    .push((group.clone(), Entry::Phone(contact.phones.len() - 1)));
             }
         }
         "ADR" => {
@@ -501,7 +565,8 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
             }
             contact.addresses.push(address);
             if let Some(group) = &property.group {
-                card.grouped.push((group.clone(), Entry::Address(contact.addresses.len() - 1)));
+                card.grouped
+                    .push((group.clone(), Entry::Address(contact.addresses.len() - 1)));
             }
         }
         "ORG" => {
@@ -517,29 +582,43 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
         "TITLE" => set_first(&mut contact.title, non_empty(&property::unescape(text))),
         "BDAY" => set_first(&mut contact.birthday, non_empty(&property::unescape(text))),
         "CATEGORIES" => {
-            for group in property::split_unescaped(text, ',').iter().filter_map(|g| non_empty(g)) {
+            for group in property::split_unescaped(text, ',')
+                .iter()
+                .filter_map(|g| non_empty(g))
+            {
                 if !contact.groups.contains(&group) {
                     contact.groups.push(group);
                 }
             }
         }
         "NOTE" => {
-            let Some(note) = non_empty(&property::unescape(text)) else { return };
+            let Some(note) = non_empty(&property::unescape(text)) else {
+                return;
+            };
             contact.notes = Some(match contact.notes.take() {
                 Some(before) => format!("{before}\n{note}"),
                 None => note,
             });
         }
         "UID" => set_first(&mut contact.source_id, non_empty(&property::unescape(text))),
-        "REV" => set_first(&mut contact.updated_at, non_empty(&property::unescape(text))),
+        "REV" => set_first(
+            &mut contact.updated_at,
+            non_empty(&property::unescape(text)),
+        ),
         "URL" => {
             if let Some(url) = non_empty(&property::unescape(text)) {
-                contact.extra.entry("url".to_string()).or_insert(serde_json::Value::String(url));
+                contact
+                    .extra
+                    .entry("url".to_string())
+                    .or_insert(serde_json::Value::String(url));
             }
         }
         "GENDER" | "X-GENDER" => {
             if let Some(gender) = non_empty(&property::unescape(text)) {
-                contact.extra.entry("gender".to_string()).or_insert(serde_json::Value::String(gender));
+                contact
+                    .extra
+                    .entry("gender".to_string())
+                    .or_insert(serde_json::Value::String(gender));
             }
         }
         "PHOTO" => {
@@ -561,9 +640,18 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
 
 /// Applies the Apple group labels and hands the card out.
 fn emit(card: Card, out: &mut Batch) {
-    let Card { line, mut contact, grouped, labels, charset_replaced, too_long } = card;
+    let Card {
+        line,
+        mut contact,
+        grouped,
+        labels,
+        charset_replaced,
+        too_long,
+    } = card;
     for (group, entry) in grouped {
-        let Some(label) = labels.get(&group) else { continue };
+        let Some(label) = labels.get(&group) else {
+            continue;
+        };
         let slot = match entry {
             Entry::Email(i) => contact.emails.get_mut(i).map(|e| &mut e.label_raw),
             Entry::Phone(i) => contact.phones.get_mut(i).map(|p| &mut p.label_raw),
@@ -574,7 +662,10 @@ fn emit(card: Card, out: &mut Batch) {
         }
     }
     if charset_replaced {
-        out.problems.push((line, Error::Charset("bytes invalid in the declared character set were replaced".into())));
+        out.problems.push((
+            line,
+            Error::Charset("bytes invalid in the declared character set were replaced".into()),
+        ));
     }
     if too_long {
         let message = format!("a line was longer than {MAX_LINE_BYTES} bytes and was cut");
@@ -585,7 +676,10 @@ fn emit(card: Card, out: &mut Batch) {
 
 /// Reports a card without END:VCARD and, when it holds anything usable, emits it anyway.
 fn emit_truncated(card: Card, why: &str, out: &mut Batch) {
-    out.problems.push((card.line, Error::Truncated(format!("vCard starting at line {}: {why}", card.line))));
+    out.problems.push((
+        card.line,
+        Error::Truncated(format!("vCard starting at line {}: {why}", card.line)),
+    ));
     if !card.contact.is_empty() {
         emit(card, out);
     }
@@ -647,7 +741,8 @@ mod tests {
 
     #[test]
     fn qp_value_ending_in_soft_break_before_end() {
-        let input = b"BEGIN:VCARD\nNOTE;QUOTED-PRINTABLE:abc=\nEND:VCARD\nBEGIN:VCARD\nFN:B\nEND:VCARD\n";
+        let input =
+            b"BEGIN:VCARD\nNOTE;QUOTED-PRINTABLE:abc=\nEND:VCARD\nBEGIN:VCARD\nFN:B\nEND:VCARD\n";
         let batch = read(input);
         assert_eq!(batch.records.len(), 2, "{batch:?}");
         assert_eq!(batch.records[0].contact.notes.as_deref(), Some("abc"));
@@ -715,16 +810,27 @@ mod tests {
         input.extend(std::iter::repeat_n(b'B', 10_000));
         input.extend_from_slice(b"\nPHOTO;VALUE=uri:https://example.org/a.jpg\nEND:VCARD\n");
         let batch = read_in_chunks(&input, 4096);
-        assert_eq!(only(&batch).photo_url.as_deref(), Some("https://example.org/a.jpg"));
+        assert_eq!(
+            only(&batch).photo_url.as_deref(),
+            Some("https://example.org/a.jpg")
+        );
         assert!(batch.problems.is_empty(), "{:?}", batch.problems);
     }
 
     #[test]
     fn truncated_card_is_reported_and_others_kept() {
         let batch = read(b"BEGIN:VCARD\nFN:A\nBEGIN:VCARD\nFN:B\nEND:VCARD\nBEGIN:VCARD\nFN:C\n");
-        let names: Vec<_> = batch.records.iter().map(|r| r.contact.name.display.clone().unwrap()).collect();
+        let names: Vec<_> = batch
+            .records
+            .iter()
+            .map(|r| r.contact.name.display.clone().unwrap())
+            .collect();
         assert_eq!(names, ["A", "B", "C"]);
-        let problems: Vec<_> = batch.problems.iter().map(|(line, e)| (*line, e.code())).collect();
+        let problems: Vec<_> = batch
+            .problems
+            .iter()
+            .map(|(line, e)| (*line, e.code()))
+            .collect();
         assert_eq!(problems, [(1, "truncated"), (6, "truncated")]);
     }
 
@@ -740,7 +846,10 @@ mod tests {
 
     #[test]
     fn utf16_without_bom_through_stream_decoder() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/vcard/roundcube__utf-16_sample.vcf");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/corpus/vcard/roundcube__utf-16_sample.vcf"
+        );
         let bytes = std::fs::read(path).unwrap();
         let mut decoder = crate::charset::StreamDecoder::sniff(&bytes);
         let mut reader = Reader::new();

@@ -18,7 +18,11 @@ fn corpus_vcards() -> Vec<(String, Vec<u8>)> {
     for dir in ["vcard", "security"] {
         let entries = std::fs::read_dir(format!("{CORPUS}/{dir}")).expect("corpus directory");
         for entry in entries {
-            let name = entry.expect("directory entry").file_name().to_string_lossy().into_owned();
+            let name = entry
+                .expect("directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
             if name.ends_with(".vcf") {
                 let path = format!("{dir}/{name}");
                 files.push((path.clone(), corpus(&path)));
@@ -26,7 +30,11 @@ fn corpus_vcards() -> Vec<(String, Vec<u8>)> {
         }
     }
     files.sort();
-    assert!(files.len() >= 40, "corpus not found or incomplete: {} files", files.len());
+    assert!(
+        files.len() >= 40,
+        "corpus not found or incomplete: {} files",
+        files.len()
+    );
     files
 }
 
@@ -317,9 +325,16 @@ fn check_case(case: &Case) -> Result<(), String> {
     let batch = read(&corpus(&format!("vcard/{}", case.file)), 0);
     let found = contacts(&batch);
     let names: Vec<Option<&str>> = found.iter().map(|c| c.name.display.as_deref()).collect();
-    let emails: Vec<&str> = found.iter().flat_map(|c| c.emails.iter().map(|e| e.address.as_str())).collect();
-    let truncated: Vec<u32> =
-        batch.problems.iter().filter(|(_, e)| e.code() == "truncated").map(|(line, _)| *line).collect();
+    let emails: Vec<&str> = found
+        .iter()
+        .flat_map(|c| c.emails.iter().map(|e| e.address.as_str()))
+        .collect();
+    let truncated: Vec<u32> = batch
+        .problems
+        .iter()
+        .filter(|(_, e)| e.code() == "truncated")
+        .map(|(line, _)| *line)
+        .collect();
     let mut errors = Vec::new();
     if found.len() != case.cards {
         errors.push(format!("cards: {} != {}", found.len(), case.cards));
@@ -333,21 +348,31 @@ fn check_case(case: &Case) -> Result<(), String> {
     if truncated != case.truncated {
         errors.push(format!("truncated: {truncated:?} != {:?}", case.truncated));
     }
-    if errors.is_empty() { Ok(()) } else { Err(format!("{}: {}", case.file, errors.join("; "))) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{}: {}", case.file, errors.join("; ")))
+    }
 }
 
 #[test]
 fn manifest_expectations() {
-    let failures: Vec<String> =
-        CASES.iter().filter(|c| !NEEDS_CHARSET.contains(&c.file)).filter_map(|c| check_case(c).err()).collect();
+    let failures: Vec<String> = CASES
+        .iter()
+        .filter(|c| !NEEDS_CHARSET.contains(&c.file))
+        .filter_map(|c| check_case(c).err())
+        .collect();
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
 #[test]
 #[ignore = "needs the real charset::decode_value (windows-1252) from main"]
 fn manifest_expectations_with_8bit_charsets() {
-    let failures: Vec<String> =
-        CASES.iter().filter(|c| NEEDS_CHARSET.contains(&c.file)).filter_map(|c| check_case(c).err()).collect();
+    let failures: Vec<String> = CASES
+        .iter()
+        .filter(|c| NEEDS_CHARSET.contains(&c.file))
+        .filter_map(|c| check_case(c).err())
+        .collect();
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
@@ -371,19 +396,33 @@ fn manifest_details() {
     let one = |file: &str| -> Contact {
         let batch = read(&corpus(&format!("vcard/{file}")), 0);
         assert_eq!(batch.records.len(), 1, "{file}");
-        batch.records.into_iter().next().map(|r| r.contact).unwrap_or_default()
+        batch
+            .records
+            .into_iter()
+            .next()
+            .map(|r| r.contact)
+            .unwrap_or_default()
     };
     // Apple business card: no person name, labels from X-ABLabel, "http\://" unescaped.
     let apple = one("roundcube__apple.vcf");
     assert_eq!(apple.name.given, None);
     assert_eq!(apple.organization.as_deref(), Some("Apple Computer AG"));
-    assert_eq!(apple.addresses[0].locality.as_deref(), Some("Wallisellen-Zürich"));
+    assert_eq!(
+        apple.addresses[0].locality.as_deref(),
+        Some("Wallisellen-Zürich")
+    );
     assert_eq!(apple.extra["url"], "http://www.apple.ch");
     // iPhone: \r\r\n endings, item groups, unescaped ',' in N kept, photo skipped.
     let iphone = one("ezvcard__John_Doe_IPHONE.vcf");
     assert_eq!(iphone.name.middle.as_deref(), Some("Richter,James"));
-    assert_eq!(iphone.phones.last().map(|p| p.label_raw.as_deref()), Some(Some("AssistantPhone")));
-    assert_eq!(iphone.addresses[1].street, ["Street4", "Building 6", "Floor 8"]);
+    assert_eq!(
+        iphone.phones.last().map(|p| p.label_raw.as_deref()),
+        Some(Some("AssistantPhone"))
+    );
+    assert_eq!(
+        iphone.addresses[1].street,
+        ["Street4", "Building 6", "Floor 8"]
+    );
     assert!(iphone.emails[0].primary);
     assert_eq!(iphone.photo_url, None);
     for value in [&iphone.name.display, &iphone.title, &iphone.organization] {
@@ -391,12 +430,22 @@ fn manifest_details() {
     }
     // Mac: mixed line endings, \" and \, escapes.
     let mac = one("ezvcard__John_Doe_MAC_ADDRESS_BOOK.vcf");
-    assert!(mac.notes.as_deref().unwrap_or("").contains("\"AS IS\" AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING"));
+    assert!(mac
+        .notes
+        .as_deref()
+        .unwrap_or("")
+        .contains("\"AS IS\" AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING"));
     assert_eq!(mac.addresses[0].street, ["Silicon Alley 5,"]);
     // Roundcube johndoe: TYPE=pref marks the second address primary.
     let johndoe = one("roundcube__johndoe.vcf");
-    assert_eq!(johndoe.emails.iter().map(|e| e.primary).collect::<Vec<_>>(), [false, true]);
-    assert_eq!(johndoe.emails[0].label_raw.as_deref(), Some("INTERNET,WORK"));
+    assert_eq!(
+        johndoe.emails.iter().map(|e| e.primary).collect::<Vec<_>>(),
+        [false, true]
+    );
+    assert_eq!(
+        johndoe.emails[0].label_raw.as_deref(),
+        Some("INTERNET,WORK")
+    );
     assert_eq!(johndoe.organization.as_deref(), Some("roundcube.net"));
     assert_eq!(johndoe.department, None);
     // vCard 4.0: tel: URIs kept as text.
@@ -407,37 +456,66 @@ fn manifest_details() {
     assert_eq!(one("khard__tel-value-uri.vcf").phones[0].raw, "67545678");
     // calcard 060: no FN, the name is in N.
     let n_only = one("calcard__060.vcf");
-    assert_eq!((n_only.name.given.as_deref(), n_only.name.family.as_deref()), (Some("Ny_full"), Some("Middle Family")));
+    assert_eq!(
+        (n_only.name.given.as_deref(), n_only.name.family.as_deref()),
+        (Some("Ny_full"), Some("Middle Family"))
+    );
     // calcard 074: the "pref" inside a TYPE list marks home@ primary.
     let prefs = one("calcard__074.vcf");
-    assert_eq!(prefs.emails.iter().map(|e| e.primary).collect::<Vec<_>>(), [false, true]);
+    assert_eq!(
+        prefs.emails.iter().map(|e| e.primary).collect::<Vec<_>>(),
+        [false, true]
+    );
     // strange-rev: REV with milliseconds kept as given; the phone raw.
     let rev = one("vcard4android__strange-rev.vcf");
     assert_eq!(rev.updated_at.as_deref(), Some("2016-11-19T17:44:22.057Z"));
     assert_eq!(rev.phones[0].raw, "+49000000");
     // KDE bug regression: the URL after a QP soft-broken ADR is whole.
     let batch = read(&corpus("vcard/kcontacts__vcard10.vcf"), 0);
-    assert_eq!(batch.records[1].contact.extra["url"], "http://some-webseite.com");
-    assert_eq!(batch.records[0].contact.organization.as_deref(), Some("Bike Shop"));
+    assert_eq!(
+        batch.records[1].contact.extra["url"],
+        "http://some-webseite.com"
+    );
+    assert_eq!(
+        batch.records[0].contact.organization.as_deref(),
+        Some("Bike Shop")
+    );
     // calcard 009: the N-only card.
     let batch = read(&corpus("vcard/calcard__009.vcf"), 0);
     let n_only = &batch.records[6].contact.name;
-    assert_eq!((n_only.family.as_deref(), n_only.given.as_deref()), (Some("Only"), Some("N")));
+    assert_eq!(
+        (n_only.family.as_deref(), n_only.given.as_deref()),
+        (Some("Only"), Some("N"))
+    );
     // calcard 010: a QP NOTE with 0x92 and no CHARSET: cp1252 quote or U+FFFD, never a panic.
     let note = one("calcard__010.vcf").notes.unwrap_or_default();
-    assert!(note.contains("Reid’s") || note.contains("Reid\u{fffd}s"), "{note:?}");
+    assert!(
+        note.contains("Reid’s") || note.contains("Reid\u{fffd}s"),
+        "{note:?}"
+    );
     // The Bat!: QP =F1 without CHARSET: valid UTF-8 whatever the guess (see the report).
     let thebat = one("roundcube__thebat.vcf");
     let name = thebat.name.display.unwrap_or_default();
-    assert!(["Piotr Iksiński", "Piotr Iksiñski", "Piotr Iksi\u{fffd}ski"].contains(&name.as_str()), "{name:?}");
+    assert!(
+        ["Piotr Iksiński", "Piotr Iksiñski", "Piotr Iksi\u{fffd}ski"].contains(&name.as_str()),
+        "{name:?}"
+    );
     assert_eq!(thebat.emails[0].address, "piotr.iksinski@somedomain.com");
 }
 
 #[test]
 fn security_regressions_give_typed_results() {
     for (file, uid, url) in [
-        ("security/regress__vcard4_0.7.3_uriparse_panic_uid.vcf", Some("a=b:c"), None),
-        ("security/regress__vcard4_0.7.3_uriparse_panic_url.vcf", None, Some("a=b:c")),
+        (
+            "security/regress__vcard4_0.7.3_uriparse_panic_uid.vcf",
+            Some("a=b:c"),
+            None,
+        ),
+        (
+            "security/regress__vcard4_0.7.3_uriparse_panic_url.vcf",
+            None,
+            Some("a=b:c"),
+        ),
     ] {
         let batch = read(&corpus(file), 0);
         assert!(batch.problems.is_empty(), "{file}: {:?}", batch.problems);
@@ -451,9 +529,15 @@ fn security_regressions_give_typed_results() {
 #[test]
 fn lines_point_at_each_begin() {
     let batch = read(&corpus("vcard/calcard__005.vcf"), 0);
-    assert_eq!(batch.records.iter().map(|r| r.line).collect::<Vec<_>>(), [1, 11, 25, 39, 52]);
+    assert_eq!(
+        batch.records.iter().map(|r| r.line).collect::<Vec<_>>(),
+        [1, 11, 25, 39, 52]
+    );
     let batch = read(&corpus("vcard/ezvcard__John_Doe_ANDROID.vcf"), 0);
-    assert_eq!(batch.records.iter().map(|r| r.line).collect::<Vec<_>>(), [1, 6, 11, 18, 36, 71]);
+    assert_eq!(
+        batch.records.iter().map(|r| r.line).collect::<Vec<_>>(),
+        [1, 6, 11, 18, 36, 71]
+    );
 }
 
 #[test]
@@ -461,7 +545,11 @@ fn chunk_boundaries_do_not_change_the_result() {
     for (path, bytes) in corpus_vcards() {
         let whole = format!("{:?}", read(&bytes, 0));
         for chunk in [1, 7, 4096] {
-            assert_eq!(format!("{:?}", read(&bytes, chunk)), whole, "{path} in {chunk}-byte chunks");
+            assert_eq!(
+                format!("{:?}", read(&bytes, chunk)),
+                whole,
+                "{path} in {chunk}-byte chunks"
+            );
         }
     }
 }
@@ -491,7 +579,10 @@ fn truncated_prefixes_never_panic() {
         for length in (0..=bytes.len()).step_by(step) {
             let batch = read(&bytes[..length], 0);
             // A prefix never yields more cards than the whole file (plus one lenient card).
-            assert!(batch.records.len() <= read(&bytes, 0).records.len() + 1, "{path} cut at {length}");
+            assert!(
+                batch.records.len() <= read(&bytes, 0).records.len() + 1,
+                "{path} cut at {length}"
+            );
         }
     }
 }
@@ -545,8 +636,17 @@ fn sample_contacts() -> Vec<Contact> {
         },
         nickname: Some("Zo; the great".into()),
         emails: vec![
-            Email { address: "zoe@example.com".into(), label: Label::Work, primary: true, ..Email::default() },
-            Email { address: "zoe@home.example".into(), label: Label::Home, ..Email::default() },
+            Email {
+                address: "zoe@example.com".into(),
+                label: Label::Work,
+                primary: true,
+                ..Email::default()
+            },
+            Email {
+                address: "zoe@home.example".into(),
+                label: Label::Home,
+                ..Email::default()
+            },
         ],
         phones: vec![
             Phone {
@@ -556,7 +656,11 @@ fn sample_contacts() -> Vec<Contact> {
                 label: Label::Mobile,
                 ..Phone::default()
             },
-            Phone { number: "5551234".into(), raw: "555-1234 ext. 5".into(), ..Phone::default() },
+            Phone {
+                number: "5551234".into(),
+                raw: "555-1234 ext. 5".into(),
+                ..Phone::default()
+            },
         ],
         addresses: vec![Address {
             street: vec!["Bahnhofstrasse 1".into(), "c/o Müller; 3rd floor".into()],
@@ -572,13 +676,19 @@ fn sample_contacts() -> Vec<Contact> {
         department: Some("R&D".into()),
         birthday: Some("1990-04-16".into()),
         groups: vec!["Friends".into(), "Work, old".into()],
-        notes: Some(format!("Line one\nLine two with a long tail: {}", "日本語テキスト ".repeat(20).trim_end())),
+        notes: Some(format!(
+            "Line one\nLine two with a long tail: {}",
+            "日本語テキスト ".repeat(20).trim_end()
+        )),
         photo_url: Some("https://example.org/p/zoe.jpg?size=200,200".into()),
         updated_at: Some("2024-01-02T03:04:05Z".into()),
         ..Contact::default()
     };
     let minimal = Contact {
-        name: Name { display: Some("Only a name".into()), ..Name::default() },
+        name: Name {
+            display: Some("Only a name".into()),
+            ..Name::default()
+        },
         ..Contact::default()
     };
     vec![full, minimal]
@@ -621,8 +731,16 @@ fn write_then_read_round_trips() {
         }
         assert!(text.ends_with("END:VCARD\r\n"));
         let batch = read(text.as_bytes(), 7);
-        assert!(batch.problems.is_empty(), "{version:?}: {:?}", batch.problems);
-        let read_back: Vec<Contact> = batch.records.iter().map(|r| comparable(&r.contact, version)).collect();
+        assert!(
+            batch.problems.is_empty(),
+            "{version:?}: {:?}",
+            batch.problems
+        );
+        let read_back: Vec<Contact> = batch
+            .records
+            .iter()
+            .map(|r| comparable(&r.contact, version))
+            .collect();
         let expected: Vec<Contact> = contacts.iter().map(|c| comparable(c, version)).collect();
         assert_eq!(read_back, expected, "{version:?}:\n{text}");
         // The labels travel as TYPE parameters.
@@ -640,13 +758,21 @@ fn version_specific_output() {
     let v3 = vcard::write(&contacts, Version::V3).replace("\r\n ", "");
     let v4 = vcard::write(&contacts, Version::V4).replace("\r\n ", "");
     assert!(v3.contains("VERSION:3.0\r\n") && v4.contains("VERSION:4.0\r\n"));
-    assert!(v3.contains("EMAIL;TYPE=work,pref:zoe@example.com\r\n"), "{v3}");
-    assert!(v4.contains("EMAIL;TYPE=work;PREF=1:zoe@example.com\r\n"), "{v4}");
+    assert!(
+        v3.contains("EMAIL;TYPE=work,pref:zoe@example.com\r\n"),
+        "{v3}"
+    );
+    assert!(
+        v4.contains("EMAIL;TYPE=work;PREF=1:zoe@example.com\r\n"),
+        "{v4}"
+    );
     assert!(v3.contains("TEL;TYPE=cell:+41446681800\r\n"));
     assert!(v4.contains("TEL;VALUE=uri;TYPE=cell:tel:+41446681800\r\n"));
     assert!(v3.contains("ORG:ACME\\, Inc.;R&D\r\n"));
     assert!(v3.contains("N:Ångström\\\\Łukasz;Zoë;Anna\\,Maria;Dr.;Jr.\r\n"));
-    assert!(v3.contains("ADR;TYPE=home:;;Bahnhofstrasse 1\\nc/o Müller\\; 3rd floor;Zürich;;8001;Switzerland\r\n"));
+    assert!(v3.contains(
+        "ADR;TYPE=home:;;Bahnhofstrasse 1\\nc/o Müller\\; 3rd floor;Zürich;;8001;Switzerland\r\n"
+    ));
     assert!(v3.contains("CATEGORIES:Friends,Work\\, old\r\n"));
     // The minimal card: N is required in 3.0 only.
     assert!(v3.contains("FN:Only a name\r\nN:;;;;\r\nEND:VCARD"));

@@ -89,8 +89,16 @@ pub(super) fn parse(line: &[u8]) -> Option<Property<'_>> {
     if name.is_empty() {
         return None;
     }
-    let params = pieces.filter(|p| !p.trim().is_empty()).map(parse_param).collect();
-    Some(Property { group, name: name.to_ascii_uppercase(), params, value })
+    let params = pieces
+        .filter(|p| !p.trim().is_empty())
+        .map(parse_param)
+        .collect();
+    Some(Property {
+        group,
+        name: name.to_ascii_uppercase(),
+        params,
+        value,
+    })
 }
 
 fn parse_param(text: &str) -> Param {
@@ -102,25 +110,42 @@ fn parse_param(text: &str) -> Param {
             .collect()
     };
     match text.split_once('=') {
-        Some((name, values)) => Param { name: Some(name.trim().to_ascii_uppercase()), values: values_of(values) },
-        None => Param { name: None, values: vec![text.trim().to_string()] },
+        Some((name, values)) => Param {
+            name: Some(name.trim().to_ascii_uppercase()),
+            values: values_of(values),
+        },
+        None => Param {
+            name: None,
+            values: vec![text.trim().to_string()],
+        },
     }
 }
 
 impl Property<'_> {
     /// The first value of parameter `name` (upper-case).
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|p| p.name.as_deref() == Some(name)).and_then(|p| p.values.first()).map(String::as_str)
+        self.params
+            .iter()
+            .find(|p| p.name.as_deref() == Some(name))
+            .and_then(|p| p.values.first())
+            .map(String::as_str)
     }
 
     fn bare(&self) -> impl Iterator<Item = &str> {
-        self.params.iter().filter(|p| p.name.is_none()).filter_map(|p| p.values.first()).map(String::as_str)
+        self.params
+            .iter()
+            .filter(|p| p.name.is_none())
+            .filter_map(|p| p.values.first())
+            .map(String::as_str)
     }
 
     /// True when the value is quoted-printable (`ENCODING=QUOTED-PRINTABLE` or bare 2.1 style).
     pub fn is_quoted_printable(&self) -> bool {
-        self.param("ENCODING").is_some_and(|e| e.eq_ignore_ascii_case("QUOTED-PRINTABLE"))
-            || self.bare().any(|b| b.eq_ignore_ascii_case("QUOTED-PRINTABLE"))
+        self.param("ENCODING")
+            .is_some_and(|e| e.eq_ignore_ascii_case("QUOTED-PRINTABLE"))
+            || self
+                .bare()
+                .any(|b| b.eq_ignore_ascii_case("QUOTED-PRINTABLE"))
     }
 
     /// True when the value is inline binary data (`ENCODING=b`, `ENCODING=BASE64`, bare `BASE64`).
@@ -283,13 +308,21 @@ mod tests {
     fn quoted_printable_is_lenient() {
         assert_eq!(decode_quoted_printable(b"a=3Db=\r\nc=ZZ="), b"a=bc=ZZ=");
         assert_eq!(decode_quoted_printable(b"=C3=91"), "Ñ".as_bytes());
-        assert!(parse(b"FN;QUOTED-PRINTABLE:x").unwrap().is_quoted_printable());
+        assert!(parse(b"FN;QUOTED-PRINTABLE:x")
+            .unwrap()
+            .is_quoted_printable());
         assert!(!parse(b"FN:Bj=F8rn").unwrap().is_quoted_printable());
     }
 
     #[test]
     fn unescapes_and_splits() {
-        assert_eq!(unescape(r#"a\,b\;c\nd\\e\:f\"g\x\"#), "a,b;c\nd\\e:f\"g\\x\\");
-        assert_eq!(split_unescaped(r"Doe;John\;Jr;a\\;", ';'), vec!["Doe", "John;Jr", "a\\", ""]);
+        assert_eq!(
+            unescape(r#"a\,b\;c\nd\\e\:f\"g\x\"#),
+            "a,b;c\nd\\e:f\"g\\x\\"
+        );
+        assert_eq!(
+            split_unescaped(r"Doe;John\;Jr;a\\;", ';'),
+            vec!["Doe", "John;Jr", "a\\", ""]
+        );
     }
 }

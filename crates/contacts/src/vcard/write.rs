@@ -26,13 +26,29 @@ pub fn write(contacts: &[Contact], version: Version) -> String {
 
 fn write_card(out: &mut String, contact: &Contact, version: Version) {
     line(out, "BEGIN:VCARD");
-    line(out, if version == Version::V3 { "VERSION:3.0" } else { "VERSION:4.0" });
+    line(
+        out,
+        if version == Version::V3 {
+            "VERSION:3.0"
+        } else {
+            "VERSION:4.0"
+        },
+    );
     line(out, &format!("FN:{}", escape(&display_name(contact))));
     let name = &contact.name;
-    let parts = [&name.family, &name.given, &name.middle, &name.prefix, &name.suffix];
+    let parts = [
+        &name.family,
+        &name.given,
+        &name.middle,
+        &name.prefix,
+        &name.suffix,
+    ];
     // N is required in 3.0 and optional in 4.0.
     if version == Version::V3 || parts.iter().any(|p| p.is_some()) {
-        line(out, &format!("N:{}", structured(parts.iter().map(|p| p.as_deref()))));
+        line(
+            out,
+            &format!("N:{}", structured(parts.iter().map(|p| p.as_deref()))),
+        );
     }
     if let Some(nickname) = &contact.nickname {
         line(out, &format!("NICKNAME:{}", escape(nickname)));
@@ -43,7 +59,11 @@ fn write_card(out: &mut String, contact: &Contact, version: Version) {
     }
     for phone in &contact.phones {
         let params = type_params(phone.label, true, false, version);
-        let value = if phone.e164 || phone.raw.is_empty() { &phone.number } else { &phone.raw };
+        let value = if phone.e164 || phone.raw.is_empty() {
+            &phone.number
+        } else {
+            &phone.raw
+        };
         if version == Version::V4 && phone.e164 {
             line(out, &format!("TEL;VALUE=uri{params}:tel:{value}"));
         } else {
@@ -62,10 +82,16 @@ fn write_card(out: &mut String, contact: &Contact, version: Version) {
             address.postal_code.as_deref(),
             address.country.as_deref(),
         ];
-        line(out, &format!("ADR{params}:{}", structured(parts.into_iter())));
+        line(
+            out,
+            &format!("ADR{params}:{}", structured(parts.into_iter())),
+        );
     }
     if contact.organization.is_some() || contact.department.is_some() {
-        let parts = [contact.organization.as_deref(), contact.department.as_deref()];
+        let parts = [
+            contact.organization.as_deref(),
+            contact.department.as_deref(),
+        ];
         let value = match contact.department {
             Some(_) => structured(parts.into_iter()),
             None => escape(contact.organization.as_deref().unwrap_or("")),
@@ -89,7 +115,11 @@ fn write_card(out: &mut String, contact: &Contact, version: Version) {
         line(out, &format!("URL:{}", uri(url)));
     }
     if let Some(photo) = &contact.photo_url {
-        let params = if version == Version::V3 { ";VALUE=uri" } else { "" };
+        let params = if version == Version::V3 {
+            ";VALUE=uri"
+        } else {
+            ""
+        };
         line(out, &format!("PHOTO{params}:{}", uri(photo)));
     }
     if let Some(uid) = &contact.source_id {
@@ -108,8 +138,17 @@ fn display_name(contact: &Contact) -> String {
         return display.clone();
     }
     let name = &contact.name;
-    let parts: Vec<&str> =
-        [&name.prefix, &name.given, &name.middle, &name.family, &name.suffix].into_iter().flatten().map(String::as_str).collect();
+    let parts: Vec<&str> = [
+        &name.prefix,
+        &name.given,
+        &name.middle,
+        &name.family,
+        &name.suffix,
+    ]
+    .into_iter()
+    .flatten()
+    .map(String::as_str)
+    .collect();
     if !parts.is_empty() {
         return parts.join(" ");
     }
@@ -145,7 +184,10 @@ fn type_params(label: Label, phone: bool, primary: bool, version: Version) -> St
 
 /// Components joined with ';', each escaped.
 fn structured<'a>(parts: impl Iterator<Item = Option<&'a str>>) -> String {
-    parts.map(|p| escape(p.unwrap_or(""))).collect::<Vec<_>>().join(";")
+    parts
+        .map(|p| escape(p.unwrap_or("")))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// Escapes a text value. Control characters other than the line break are dropped: they are
@@ -219,7 +261,12 @@ mod tests {
     #[test]
     fn writes_both_versions() {
         let contact = Contact {
-            emails: vec![Email { address: "a@b.ch".into(), label: Label::Work, primary: true, ..Email::default() }],
+            emails: vec![Email {
+                address: "a@b.ch".into(),
+                label: Label::Work,
+                primary: true,
+                ..Email::default()
+            }],
             phones: vec![Phone {
                 number: "+41446681800".into(),
                 e164: true,
