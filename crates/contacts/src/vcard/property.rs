@@ -72,7 +72,11 @@ pub(super) fn name_of(head: &[u8]) -> String {
         Some(dot) => group_and_name.get(dot + 1..).unwrap_or(&[]),
         None => group_and_name,
     };
-    String::from_utf8_lossy(name).trim().to_ascii_uppercase()
+    // A UTF-8 BOM before the first BEGIN (when the reader is used without the stream decoder).
+    let name = String::from_utf8_lossy(name);
+    name.trim()
+        .trim_start_matches('\u{feff}')
+        .to_ascii_uppercase()
 }
 
 /// Parses a logical line. `None` when it has no ':' or no name (not a property: ignored).
@@ -80,7 +84,8 @@ pub(super) fn parse(line: &[u8]) -> Option<Property<'_>> {
     let colon = find_colon(line, 0, false).ok()?;
     let head = String::from_utf8_lossy(line.get(..colon)?);
     let value = line.get(colon + 1..)?;
-    let mut pieces = split_outside_quotes(head.trim(), ';').into_iter();
+    let head = head.trim().trim_start_matches('\u{feff}');
+    let mut pieces = split_outside_quotes(head, ';').into_iter();
     let group_and_name = pieces.next()?.trim();
     let (group, name) = match group_and_name.rsplit_once('.') {
         Some((group, name)) => (Some(group.to_string()), name),
