@@ -84,8 +84,7 @@ pub struct Reader {
     limit: usize,
     /// The line is a PHOTO: a longer value than a URL is inline data, dropped.
     uri_only: bool,
-    /// Where to resume looking for the name/value ':' and whether that spot is inside quotes.
-    head_scan: usize,
+    /// The name and parameters read so far end inside double quotes.
     head_in_quote: bool,
     /// The logical line is quoted-printable: a line ending in '=' continues on the next one.
     quoted_printable: bool,
@@ -120,7 +119,6 @@ impl Reader {
             keep: LineFate::Undecided,
             limit: MAX_HEAD_BYTES,
             uri_only: false,
-            head_scan: 0,
             head_in_quote: false,
             quoted_printable: false,
             qp_continuation: false,
@@ -140,22 +138,25 @@ impl Reader {
             return;
         }
         if self.keep == LineFate::Undecided {
-            let room = MAX_HEAD_BYTES
-                .saturating_sub(self.logical.len())
-                .min(bytes.len());
-            let (head, rest) = bytes.split_at(room);
-            self.logical.extend_from_slice(head);
-            self.decide();
-            match self.keep {
+            // Copy only the name and parameters (up to the ':') before deciding, so that a
+            // value we drop (a base64 photo) is never copied at all.
+            let (head, complete) = match property::find_colon(bytes, 0, self.head_in_quote) {
+                Ok(colon) => (bytes.get(..=colon).unwrap_or(bytes), true),
+                Err(in_quote) => {
+                    self.head_in_quote = in_quote;
+                    (bytes, false)
+                }
+            };
+            if self.logical.len() + head.len() > MAX_HEAD_BYTES {
                 // No ':' within MAX_HEAD_BYTES: not a property line.
-                LineFate::Undecided if !rest.is_empty() => return self.skip(),
-                LineFate::Undecided | LineFate::Skip => return,
-                LineFate::Keep => bytes = rest,
+                return self.skip();
             }
-            if self.logical.len() > self.limit {
-                self.logical.truncate(self.limit);
-                return self.over_limit();
+            self.logical.extend_from_slice(head);
+            if !complete {
+                return;
             }
+            bytes = bytes.get(head.len()..).unwrap_or(&[]);
+            self.decide();
         }
         if self.keep == LineFate::Skip {
             return;
@@ -191,16 +192,10 @@ impl Reader {
         self.logical = Vec::new();
     }
 
-    /// Looks for the end of the name and parameters; once found, decides what to keep.
+    /// The name and parameters are complete: decides what to keep of the value.
     fn decide(&mut self) {
-        let colon = match property::find_colon(&self.logical, self.head_scan, self.head_in_quote) {
-            Ok(colon) => colon,
-            Err(in_quote) => {
-                self.head_scan = self.logical.len();
-                self.head_in_quote = in_quote;
-                return;
-            }
-        };
+        // `logical` holds the name and parameters and ends with the ':'.
+        let colon = self.logical.len().saturating_sub(1);
         let head = self.logical.get(..colon).unwrap_or(&[]);
         let name = property::name_of(head);
         // Only the head is parsed here, with an empty value.
@@ -233,7 +228,6 @@ impl Reader {
         self.keep = LineFate::Undecided;
         self.limit = MAX_HEAD_BYTES;
         self.uri_only = false;
-        self.head_scan = 0;
         self.head_in_quote = false;
         self.quoted_printable = false;
     }
@@ -838,6 +832,27 @@ mod tests {
         let batch = read(&input);
         assert!(only(&batch).notes.as_ref().unwrap().len() < MAX_LINE_BYTES);
         assert_eq!(batch.problems[0].1.code(), "too_long");
+    }
+
+    #[test]
+    fn inline_photo_is_never_buffered() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/corpus/vcard/ezvcard__John_Doe_IPHONE.vcf"
+        );
+        let bytes = std::fs::read(path).unwrap();
+        assert!(bytes.len() > 40_000);
+        let mut reader = Reader::new();
+        let mut batch = Batch::default();
+        let mut most_held = 0;
+        for chunk in bytes.chunks(4096) {
+            reader.feed(chunk, &mut batch);
+            most_held = most_held.max(reader.logical.capacity() + reader.continuation.capacity());
+        }
+        reader.finish(&mut batch);
+        assert_eq!(batch.records.len(), 1);
+        // The longest kept line of that file is under 256 bytes; the photo is 46 KB.
+        assert!(most_held <= 256, "held {most_held} bytes");
     }
 
     #[test]
