@@ -317,10 +317,6 @@ const CASES: &[Case] = &[
     },
 ];
 
-/// These files' expectations depend on `charset::decode_value` decoding 8-bit charsets (they
-/// pass once the real decoder from `main` is merged).
-const NEEDS_CHARSET: &[&str] = &["roundcube__johndoe.vcf"];
-
 fn check_case(case: &Case) -> Result<(), String> {
     let batch = read(&corpus(&format!("vcard/{}", case.file)), 0);
     let found = contacts(&batch);
@@ -357,22 +353,7 @@ fn check_case(case: &Case) -> Result<(), String> {
 
 #[test]
 fn manifest_expectations() {
-    let failures: Vec<String> = CASES
-        .iter()
-        .filter(|c| !NEEDS_CHARSET.contains(&c.file))
-        .filter_map(|c| check_case(c).err())
-        .collect();
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
-}
-
-#[test]
-#[ignore = "needs the real charset::decode_value (windows-1252) from main"]
-fn manifest_expectations_with_8bit_charsets() {
-    let failures: Vec<String> = CASES
-        .iter()
-        .filter(|c| NEEDS_CHARSET.contains(&c.file))
-        .filter_map(|c| check_case(c).err())
-        .collect();
+    let failures: Vec<String> = CASES.iter().filter_map(|c| check_case(c).err()).collect();
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
@@ -487,20 +468,25 @@ fn manifest_details() {
         (n_only.family.as_deref(), n_only.given.as_deref()),
         (Some("Only"), Some("N"))
     );
-    // calcard 010: a QP NOTE with 0x92 and no CHARSET: cp1252 quote or U+FFFD, never a panic.
+    // calcard 010: a QP NOTE with 0x92 and no CHARSET: the windows-1252 quote.
     let note = one("calcard__010.vcf").notes.unwrap_or_default();
-    assert!(
-        note.contains("Reid’s") || note.contains("Reid\u{fffd}s"),
-        "{note:?}"
-    );
-    // The Bat!: QP =F1 without CHARSET: valid UTF-8 whatever the guess (see the report).
-    let thebat = one("roundcube__thebat.vcf");
-    let name = thebat.name.display.unwrap_or_default();
-    assert!(
-        ["Piotr Iksiński", "Piotr Iksiñski", "Piotr Iksi\u{fffd}ski"].contains(&name.as_str()),
-        "{name:?}"
-    );
+    assert!(note.contains("Reid’s place :\n364 3rd St."), "{note:?}");
+    // The Bat!: QP =F1 without CHARSET is not UTF-8, so windows-1252 is guessed: "ñ", not the
+    // cp1250 "ń" the author meant. The guess is reported as a charset problem at the card.
+    let batch = read(&corpus("vcard/roundcube__thebat.vcf"), 0);
+    let thebat = &batch.records[0].contact;
+    assert_eq!(thebat.name.display.as_deref(), Some("Piotr Iksiñski"));
     assert_eq!(thebat.emails[0].address, "piotr.iksinski@somedomain.com");
+    let problems: Vec<_> = batch
+        .problems
+        .iter()
+        .map(|(line, e)| (*line, e.code()))
+        .collect();
+    assert_eq!(problems, [(1, "charset")]);
+    // Roundcube johndoe: the declared windows-1252 is honoured, no problem.
+    assert!(read(&corpus("vcard/roundcube__johndoe.vcf"), 0)
+        .problems
+        .is_empty());
 }
 
 #[test]
