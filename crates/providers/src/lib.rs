@@ -3,3 +3,6 @@
 //! and a sandbox server speaking the same protocols.
 //!
 //! STUB: being written (issue 3).
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod sandbox;
