@@ -366,17 +366,23 @@ fn duplicate_target(rng: &mut Rng, index: u32) -> Option<u32> {
 fn base(seed: u64, index: u32) -> GeneratedContact {
     // A separate stream from `contact`'s so a duplicate's own draws do not shift the original's.
     let mut rng = Rng::new(seed ^ 0xB00C, u64::from(index) + 1);
-    let (first_nfc, gender) = *rng.pick(FIRST_NAMES);
-    let last_nfc = *rng.pick(LAST_NAMES);
+    let first_index = rng.below(FIRST_NAMES.len() as u64) as usize;
+    let last_index = rng.below(LAST_NAMES.len() as u64) as usize;
+    let gender = FIRST_NAMES.get(first_index).map_or('F', |(_, g)| *g);
+    let tables = name_tables();
+    let (first, last) = (
+        tables.first.get(first_index).cloned().unwrap_or_default(),
+        tables.last.get(last_index).cloned().unwrap_or_default(),
+    );
     // A fifth of the names arrive decomposed, as macOS and some phones write them.
     let decomposed = rng.chance(20);
     let (first_name, last_name) = if decomposed {
-        (first_nfc.nfd().collect(), last_nfc.nfd().collect())
+        (first.nfd, last.nfd)
     } else {
-        (first_nfc.to_string(), last_nfc.to_string())
+        (first.nfc, last.nfc)
     };
     let country = rng.pick(COUNTRIES);
-    let local = email_local(first_nfc, last_nfc, index);
+    let local = format!("{}.{}{index}", first.ascii, last.ascii);
     let mut emails = Vec::new();
     if !rng.chance(8) {
         emails.push(GeneratedEmail {
@@ -475,13 +481,18 @@ fn rewrite_duplicate(copy: &mut GeneratedContact, rng: &mut Rng) {
             }
         }
         _ => {
+            let tables = name_tables();
             let flip = |s: &str| -> String {
-                let nfc: String = s.nfc().collect();
-                if nfc == s {
-                    s.nfd().collect()
-                } else {
-                    nfc
+                let all = tables.first.iter().chain(&tables.last);
+                for forms in all {
+                    if forms.nfc == s {
+                        return forms.nfd.clone();
+                    }
+                    if forms.nfd == s {
+                        return forms.nfc.clone();
+                    }
                 }
+                s.to_string()
             };
             copy.first_name = flip(&copy.first_name);
             copy.last_name = flip(&copy.last_name);
@@ -493,15 +504,37 @@ fn rewrite_duplicate(copy: &mut GeneratedContact, rng: &mut Rng) {
     }
 }
 
-/// An ASCII local part from the names (accents dropped), unique per index.
-fn email_local(first: &str, last: &str, index: u32) -> String {
-    let ascii = |s: &str| -> String {
-        s.nfd()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
-    };
-    format!("{}.{}{}", ascii(first), ascii(last), index)
+/// A name in both Unicode forms and folded to ASCII for e-mail local parts.
+#[derive(Clone, Default)]
+struct NameForms {
+    nfc: String,
+    nfd: String,
+    ascii: String,
+}
+
+struct NameTables {
+    first: Vec<NameForms>,
+    last: Vec<NameForms>,
+}
+
+/// Normalizing is slow next to everything else here, so each name is normalized once.
+fn name_tables() -> &'static NameTables {
+    static TABLES: std::sync::OnceLock<NameTables> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let forms = |name: &str| NameForms {
+            nfc: name.nfc().collect(),
+            nfd: name.nfd().collect(),
+            ascii: name
+                .nfd()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .map(|c| c.to_ascii_lowercase())
+                .collect(),
+        };
+        NameTables {
+            first: FIRST_NAMES.iter().map(|(name, _)| forms(name)).collect(),
+            last: LAST_NAMES.iter().map(|name| forms(name)).collect(),
+        }
+    })
 }
 
 fn digits(rng: &mut Rng, n: usize) -> String {
