@@ -34,7 +34,10 @@ async fn post_form(url: &str, form: &[(&str, &str)]) -> (u16, String) {
         .send()
         .await
         .expect("send");
-    (response.status().as_u16(), response.text().await.expect("body"))
+    (
+        response.status().as_u16(),
+        response.text().await.expect("body"),
+    )
 }
 
 fn form_encode(form: &[(&str, &str)]) -> String {
@@ -62,7 +65,10 @@ async fn get(url: &str) -> (u16, String) {
         .send()
         .await
         .expect("send");
-    (response.status().as_u16(), response.text().await.expect("body"))
+    (
+        response.status().as_u16(),
+        response.text().await.expect("body"),
+    )
 }
 
 fn json(text: &str) -> Value {
@@ -184,15 +190,25 @@ async fn xml_shapes_follow_rails() {
     let base = sandbox.base_url().to_string();
     let (status, body) = post_form(
         &format!("{base}/cloudsponge/begin_import/import.xml"),
-        &[("service", "icloud"), ("username", "v"), ("password", "sandbox")],
+        &[
+            ("service", "icloud"),
+            ("username", "v"),
+            ("password", "sandbox"),
+        ],
     )
     .await;
     assert_eq!(status, 200);
     let result = contacts::xml::parse(&body).expect("xml");
     assert_eq!(result.name, "result");
     assert_eq!(result.child("status").map(|e| e.text()), Some("success"));
-    let id = result.child("import-id").map(|e| e.text().to_string()).expect("import-id");
-    assert_eq!(result.child("user-id").and_then(|e| e.attr("nil")), Some("true"));
+    let id = result
+        .child("import-id")
+        .map(|e| e.text().to_string())
+        .expect("import-id");
+    assert_eq!(
+        result.child("user-id").and_then(|e| e.attr("nil")),
+        Some("true")
+    );
     let mut last = None;
     for _ in 0..4 {
         let (status, body) = get(&format!("{base}/cloudsponge/events/{id}.xml")).await;
@@ -209,7 +225,10 @@ async fn xml_shapes_follow_rails() {
         .collect();
     assert_eq!(types, vec!["INITIALIZING", "GATHERING", "COMPLETE"]);
     assert_eq!(
-        list.children.first().and_then(|e| e.child("value")).and_then(|v| v.attr("type")),
+        list.children
+            .first()
+            .and_then(|e| e.child("value"))
+            .and_then(|v| v.attr("type")),
         Some("integer")
     );
     let (status, body) = get(&format!("{base}/cloudsponge/contacts/{id}.xml")).await;
@@ -222,7 +241,10 @@ async fn xml_shapes_follow_rails() {
     assert_eq!(contacts.children_named("contact").count(), 3);
     let first = contacts.children.first().expect("a contact");
     assert!(first.child("first-name").is_some());
-    assert_eq!(first.child("email").and_then(|e| e.attr("type")), Some("array"));
+    assert_eq!(
+        first.child("email").and_then(|e| e.attr("type")),
+        Some("array")
+    );
     // The quirks of real data are served as they come, e.g. companies [null].
     sandbox.shutdown().await;
 }
@@ -347,7 +369,11 @@ async fn polls_closer_than_a_second_are_counted() {
     let base = sandbox.base_url().to_string();
     let (_, body) = post_form(
         &format!("{base}/cloudsponge/begin_import/import.json"),
-        &[("service", "icloud"), ("username", "a"), ("password", "sandbox")],
+        &[
+            ("service", "icloud"),
+            ("username", "a"),
+            ("password", "sandbox"),
+        ],
     )
     .await;
     let id = json(&body)["import_id"].as_i64().expect("id");
@@ -372,7 +398,11 @@ async fn pages_through_100k_contacts_without_loss_or_repeats() {
     let base = sandbox.base_url().to_string();
     let (_, body) = post_form(
         &format!("{base}/cloudsponge/begin_import/import.json"),
-        &[("service", "icloud"), ("username", "big"), ("password", "sandbox")],
+        &[
+            ("service", "icloud"),
+            ("username", "big"),
+            ("password", "sandbox"),
+        ],
     )
     .await;
     let id = json(&body)["import_id"].as_i64().expect("id");
@@ -396,7 +426,11 @@ async fn pages_through_100k_contacts_without_loss_or_repeats() {
         for (offset, contact) in contacts.iter().enumerate() {
             let expected = &book[start + offset];
             let first = contact["first_name"].as_str().unwrap_or_default();
-            assert!(first.starts_with(expected.first_name.as_str()), "at {}", start + offset);
+            assert!(
+                first.starts_with(expected.first_name.as_str()),
+                "at {}",
+                start + offset
+            );
             let address = contact["email"][0]["address"].as_str().map(str::trim_end);
             assert_eq!(address, expected.emails.first().map(|e| e.address.as_str()));
         }

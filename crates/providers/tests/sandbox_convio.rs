@@ -17,7 +17,10 @@ async fn call(base: &str, query: &str) -> (u16, String) {
         .send()
         .await
         .expect("send");
-    (response.status().as_u16(), response.text().await.expect("body"))
+    (
+        response.status().as_u16(),
+        response.text().await.expect("body"),
+    )
 }
 
 const COMMON: &str = "api_key=sandbox-api-key&v=1.0&auth=session-token";
@@ -86,7 +89,9 @@ async fn pending_until_authorized_then_success_with_collapsed_lists() {
     assert_eq!(pending["events"]["event"], "Waiting for authorization");
     let (status, body) = call(
         &base,
-        &format!("method=getAddressBookImportContacts&{COMMON}&import_job_id={job}&response_format=json"),
+        &format!(
+            "method=getAddressBookImportContacts&{COMMON}&import_job_id={job}&response_format=json"
+        ),
     )
     .await;
     assert_eq!(status, 403, "contacts before SUCCESS: {body}");
@@ -111,7 +116,9 @@ async fn pending_until_authorized_then_success_with_collapsed_lists() {
 
     let (status, body) = call(
         &base,
-        &format!("method=getAddressBookImportContacts&{COMMON}&import_job_id={job}&response_format=json"),
+        &format!(
+            "method=getAddressBookImportContacts&{COMMON}&import_job_id={job}&response_format=json"
+        ),
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -133,7 +140,10 @@ async fn pending_until_authorized_then_success_with_collapsed_lists() {
     )
     .await;
     assert_eq!(status, 200);
-    assert!(body.contains("xmlns=\"http://convio.com/crm/v1.0\""), "{body}");
+    assert!(
+        body.contains("xmlns=\"http://convio.com/crm/v1.0\""),
+        "{body}"
+    );
     let root = contacts::xml::parse(&body).expect("xml");
     assert_eq!(root.name, "getAddressBookImportContactsResponse");
     assert_eq!(root.children_named("contact").count(), expected.len());
@@ -160,22 +170,32 @@ async fn a_single_contact_collapses_to_an_object() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(json(&body)["addressBookImportOAuthCallbackResponse"]["content"], "OK");
+    assert_eq!(
+        json(&body)["addressBookImportOAuthCallbackResponse"]["content"],
+        "OK"
+    );
     status_json(&base, &job).await;
     assert_eq!(status_json(&base, &job).await["jobStatus"], "SUCCESS");
     let (_, body) = call(
         &base,
-        &format!("method=getAddressBookImportContacts&{COMMON}&import_job_id={job}&response_format=json"),
+        &format!(
+            "method=getAddressBookImportContacts&{COMMON}&import_job_id={job}&response_format=json"
+        ),
     )
     .await;
     let contact = &json(&body)["getAddressBookImportContactsResponse"]["contact"];
-    assert!(contact.is_object(), "one contact is a bare object: {contact}");
+    assert!(
+        contact.is_object(),
+        "one contact is a bare object: {contact}"
+    );
     sandbox.shutdown().await;
 }
 
 #[tokio::test]
 async fn deny_fails_the_job_and_redirects_to_the_callback() {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.expect("start");
+    let sandbox = Sandbox::start(SandboxConfig::default())
+        .await
+        .expect("start");
     let base = sandbox.base_url().to_string();
     let (status, body) = call(
         &base,
@@ -196,7 +216,9 @@ async fn deny_fails_the_job_and_redirects_to_the_callback() {
 
 #[tokio::test]
 async fn errors_are_403_error_responses() {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.expect("start");
+    let sandbox = Sandbox::start(SandboxConfig::default())
+        .await
+        .expect("start");
     let base = sandbox.base_url().to_string();
     let cases = [
         ("method=getAddressBookImportJobStatus&api_key=wrong&v=1.0&auth=x&import_job_id=1", "2"),
@@ -209,7 +231,11 @@ async fn errors_are_403_error_responses() {
     for (query, code) in cases {
         let (status, body) = call(&base, &format!("{query}&response_format=json")).await;
         assert_eq!(status, 403, "{query}");
-        assert_eq!(json(&body)["errorResponse"]["code"], code, "{query}: {body}");
+        assert_eq!(
+            json(&body)["errorResponse"]["code"],
+            code,
+            "{query}: {body}"
+        );
         let (status, body) = call(&base, query).await;
         assert_eq!(status, 403);
         let root = contacts::xml::parse(&body).expect("xml");
@@ -220,7 +246,9 @@ async fn errors_are_403_error_responses() {
     let response = client()
         .post(format!("{base}/convio/CRAddressBookAPI"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("method=startOnlineAddressBookImport&{COMMON}&import_source=GOOGLE"))
+        .body(format!(
+            "method=startOnlineAddressBookImport&{COMMON}&import_source=GOOGLE"
+        ))
         .send()
         .await
         .expect("post");
