@@ -187,6 +187,10 @@ const TITLES: &[&str] = &[
     "Geschäftsführer",
 ];
 
+const EMAIL_LABELS: &[&str] = &["Home", "Email 1", "Other"];
+const MOBILE_LABELS: &[&str] = &["Mobile", "Work Mobile", "Cell"];
+const PLACE_LABELS: &[&str] = &["Home", "Work"];
+
 const TAGS: &[&str] = &[
     "Friends",
     "Family",
@@ -308,6 +312,13 @@ impl Rng {
         // `items` are the non-empty constant tables above.
         &items[self.below(items.len() as u64) as usize]
     }
+    /// One of a table of label texts.
+    fn label(&mut self, labels: &[&'static str]) -> &'static str {
+        labels
+            .get(self.below(labels.len() as u64) as usize)
+            .copied()
+            .unwrap_or("Other")
+    }
     fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
@@ -387,7 +398,7 @@ fn base(seed: u64, index: u32) -> GeneratedContact {
     if !rng.chance(8) {
         emails.push(GeneratedEmail {
             address: format!("{local}@{}", rng.pick(DOMAINS)),
-            label: *rng.pick(&["Home", "Email 1", "Other"]),
+            label: rng.label(EMAIL_LABELS),
         });
         if rng.chance(25) {
             emails.push(GeneratedEmail {
@@ -413,7 +424,7 @@ fn base(seed: u64, index: u32) -> GeneratedContact {
             postal_code: postal_code(country.code, postal_prefix, &mut rng),
             country: country.name.to_string(),
             country_code: country.code,
-            label: *rng.pick(&["Home", "Work"]),
+            label: rng.label(PLACE_LABELS),
         })
     } else {
         None
@@ -593,9 +604,9 @@ fn phone(country: &'static str, mobile: bool, rng: &mut Rng) -> GeneratedPhone {
         number,
         country,
         label: if mobile {
-            *rng.pick(&["Mobile", "Work Mobile", "Cell"])
+            rng.label(MOBILE_LABELS)
         } else {
-            *rng.pick(&["Home", "Work"])
+            rng.label(PLACE_LABELS)
         },
         mobile,
     }

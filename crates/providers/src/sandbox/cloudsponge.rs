@@ -438,7 +438,7 @@ fn contact(c: &GeneratedContact, include_address: bool) -> Node {
         fields.push(("address", Node::List(addresses)));
     }
     let (dob, birthday) = match &c.birthday {
-        Some(date) if i % 2 == 0 => (Node::str(date), Node::opt(date.get(5..))),
+        Some(date) if i & 1 == 0 => (Node::str(date), Node::opt(date.get(5..))),
         Some(date) => (Node::Null, Node::opt(date.get(5..))),
         None => (Node::Null, Node::Null),
     };

@@ -172,8 +172,8 @@ fn record(c: &GeneratedContact) -> Record {
         tags: c.tags.clone(),
         kind: (c.index % 3 + 1) as u8,
         is_soft_deleted: c.soft_deleted,
-        is_accepting_emailing: c.index % 3 != 0,
-        is_accepting_brand_emailing: c.index % 4 == 0,
+        is_accepting_emailing: !c.index.is_multiple_of(3),
+        is_accepting_brand_emailing: c.index & 3 == 0,
         last_modification_date: c.modified.clone(),
         extra_data: extra,
     }
