@@ -17,6 +17,7 @@
 pub mod cloudsponge;
 pub mod constant_contact;
 pub mod convio;
+mod answer;
 mod error;
 pub mod job;
 pub mod popsell;
