@@ -199,9 +199,12 @@ fn record(columns: &Columns, cells: &[String]) -> Option<Contact> {
             }
             Field::Email(slot) | Field::Phone(slot) => {
                 if let Some(values) = slots.get_mut(slot) {
-                    values
-                        .values
-                        .extend(cell.split(" ::: ").map(str::trim).filter(|v| !v.is_empty()).map(String::from));
+                    values.values.extend(
+                        cell.split(" ::: ")
+                            .map(str::trim)
+                            .filter(|v| !v.is_empty())
+                            .map(String::from),
+                    );
                     note_slot(&mut slot_order, slot);
                 }
             }
@@ -346,7 +349,10 @@ fn is_zero_date(cell: &str) -> bool {
 
 /// Thunderbird's Birth Year / Month / Day as `YYYY-MM-DD`, or `--MM-DD` without a year.
 fn birthday_from_parts(parts: (Option<String>, Option<String>, Option<String>)) -> Option<String> {
-    let number = |part: Option<String>| part.and_then(|p| p.trim().parse::<u32>().ok()).filter(|n| *n > 0);
+    let number = |part: Option<String>| {
+        part.and_then(|p| p.trim().parse::<u32>().ok())
+            .filter(|n| *n > 0)
+    };
     let (year, month, day) = (number(parts.0), number(parts.1), number(parts.2));
     match (year, month, day) {
         (Some(year), Some(month), Some(day)) => Some(format!("{year:04}-{month:02}-{day:02}")),
@@ -411,6 +417,9 @@ mod tests {
 
     #[test]
     fn google_groups_lose_the_system_marker() {
-        assert_eq!(split_groups("* myContacts ::: Friends"), vec!["myContacts", "Friends"]);
+        assert_eq!(
+            split_groups("* myContacts ::: Friends"),
+            vec!["myContacts", "Friends"]
+        );
     }
 }

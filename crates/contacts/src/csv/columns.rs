@@ -138,8 +138,7 @@ impl Columns {
                 have_name = true;
                 let given = first.get(i + 1).map(String::as_str).unwrap_or("");
                 let family = first.get(i + 2).map(String::as_str).unwrap_or("");
-                if !given.is_empty() && !family.is_empty() && format!("{given} {family}") == cell
-                {
+                if !given.is_empty() && !family.is_empty() && format!("{given} {family}") == cell {
                     columns.fields.push(Field::Display);
                     columns.names.push(name);
                     columns.fields.push(Field::Given);
@@ -281,14 +280,29 @@ impl Columns {
         // E-mails.
         let email_first = matches!(
             key,
-            "emailaddress" | "primaryemail" | "emailadresse" | "adressedemessagerie"
-                | "direcciondecorreoelectronico" | "direccióndecorreoelectrónico"
+            "emailaddress"
+                | "primaryemail"
+                | "emailadresse"
+                | "adressedemessagerie"
+                | "direcciondecorreoelectronico"
+                | "direccióndecorreoelectrónico"
         );
         if email_first {
-            return Some(Field::Email(self.slot("email:outlook:1", Some(label), true)));
+            return Some(Field::Email(self.slot(
+                "email:outlook:1",
+                Some(label),
+                true,
+            )));
         }
-        if matches!(key, "secondaryemail" | "emailhome" | "emailwork" | "emailother") {
-            return Some(Field::Email(self.slot(&format!("email:{key}"), Some(label), false)));
+        if matches!(
+            key,
+            "secondaryemail" | "emailhome" | "emailwork" | "emailother"
+        ) {
+            return Some(Field::Email(self.slot(
+                &format!("email:{key}"),
+                Some(label),
+                false,
+            )));
         }
         // Addresses: "<place> <part>" or "<part> <place>" (German: "Ort geschäftlich").
         if let Some((place, part)) = address_column(key) {
@@ -323,45 +337,76 @@ impl Columns {
         let address = |columns: &mut Columns, part| {
             Field::Address(columns.slot("address:", None, false), part)
         };
-        Some(if has(&["firstname", "givenname", "forename", "vorname", "prenom", "prénom"]) {
-            Field::Given
-        } else if has(&["lastname", "surname", "familyname", "nachname", "apellidos"]) {
-            Field::Family
-        } else if has(&["middlename"]) {
-            Field::Middle
-        } else if has(&["nickname", "spitzname"]) {
-            Field::Nickname
-        } else if has(&["email", "mail", "correo", "courriel"]) {
-            Field::Email(self.slot(&format!("email:{key}"), Some(label), false))
-        } else if has(&["phone", "mobile", "cell", "telefon", "telephone", "téléphone", "fax", "tel"]) {
-            Field::Phone(self.slot(&format!("phone:{key}"), Some(label), false))
-        } else if has(&["fullname", "displayname", "contactname", "name"]) {
-            Field::Display
-        } else if has(&["company", "organization", "organisation", "employer", "firma"]) {
-            Field::Organization
-        } else if has(&["jobtitle", "position"]) {
-            Field::JobTitle
-        } else if has(&["department", "abteilung"]) {
-            Field::Department
-        } else if has(&["birthday", "dateofbirth", "geburtstag", "dob"]) {
-            Field::Birthday
-        } else if has(&["note", "notes", "notiz", "comment", "comments"]) {
-            Field::Notes
-        } else if has(&["group", "groups", "category", "categories", "tags", "labels"]) {
-            Field::Groups
-        } else if has(&["street", "strasse", "straße", "address"]) {
-            address(self, AddressPart::Street)
-        } else if has(&["city", "town"]) {
-            address(self, AddressPart::Locality)
-        } else if has(&["zip", "zipcode", "postcode", "postalcode"]) {
-            address(self, AddressPart::PostalCode)
-        } else if has(&["state", "province", "region"]) {
-            address(self, AddressPart::Region)
-        } else if has(&["country"]) {
-            address(self, AddressPart::Country)
-        } else {
-            return None;
-        })
+        Some(
+            if has(&[
+                "firstname",
+                "givenname",
+                "forename",
+                "vorname",
+                "prenom",
+                "prénom",
+            ]) {
+                Field::Given
+            } else if has(&["lastname", "surname", "familyname", "nachname", "apellidos"]) {
+                Field::Family
+            } else if has(&["middlename"]) {
+                Field::Middle
+            } else if has(&["nickname", "spitzname"]) {
+                Field::Nickname
+            } else if has(&["email", "mail", "correo", "courriel"]) {
+                Field::Email(self.slot(&format!("email:{key}"), Some(label), false))
+            } else if has(&[
+                "phone",
+                "mobile",
+                "cell",
+                "telefon",
+                "telephone",
+                "téléphone",
+                "fax",
+                "tel",
+            ]) {
+                Field::Phone(self.slot(&format!("phone:{key}"), Some(label), false))
+            } else if has(&["fullname", "displayname", "contactname", "name"]) {
+                Field::Display
+            } else if has(&[
+                "company",
+                "organization",
+                "organisation",
+                "employer",
+                "firma",
+            ]) {
+                Field::Organization
+            } else if has(&["jobtitle", "position"]) {
+                Field::JobTitle
+            } else if has(&["department", "abteilung"]) {
+                Field::Department
+            } else if has(&["birthday", "dateofbirth", "geburtstag", "dob"]) {
+                Field::Birthday
+            } else if has(&["note", "notes", "notiz", "comment", "comments"]) {
+                Field::Notes
+            } else if has(&[
+                "group",
+                "groups",
+                "category",
+                "categories",
+                "tags",
+                "labels",
+            ]) {
+                Field::Groups
+            } else if has(&["street", "strasse", "straße", "address"]) {
+                address(self, AddressPart::Street)
+            } else if has(&["city", "town"]) {
+                address(self, AddressPart::Locality)
+            } else if has(&["zip", "zipcode", "postcode", "postalcode"]) {
+                address(self, AddressPart::PostalCode)
+            } else if has(&["state", "province", "region"]) {
+                address(self, AddressPart::Region)
+            } else if has(&["country"]) {
+                address(self, AddressPart::Country)
+            } else {
+                return None;
+            },
+        )
     }
 }
 
@@ -372,9 +417,7 @@ fn fixed_field(key: &str) -> Option<Field> {
         "givenname" | "firstname" | "vorname" | "prenom" | "prénom" | "nombre" => Field::Given,
         "additionalname" | "middlename" | "weiterevornamen" | "deuxiemeprenom"
         | "deuxièmeprénom" | "segundonombre" => Field::Middle,
-        "familyname" | "lastname" | "nachname" | "nom" | "apellidos" | "apellido" => {
-            Field::Family
-        }
+        "familyname" | "lastname" | "nachname" | "nom" | "apellidos" | "apellido" => Field::Family,
         "nameprefix" | "title" | "anrede" | "titre" | "tratamiento" | "prefix" => Field::Prefix,
         "namesuffix" | "suffix" | "suffixe" | "sufijo" => Field::Suffix,
         "nickname" | "spitzname" | "surnom" => Field::Nickname,
@@ -396,10 +439,16 @@ fn fixed_field(key: &str) -> Option<Field> {
         "photo" => Field::Photo,
         "groupmembership" | "labels" | "categories" | "kategorien" | "catégories"
         | "categorias" | "categorías" => Field::Groups,
-        "emailtype" | "emailtyp" | "emaildisplayname" | "emailangezeigtername" | "priority"
-        | "priorität" | "sensitivity" | "vertraulichkeit" | "private" | "privat" => {
-            Field::Ignore
-        }
+        "emailtype"
+        | "emailtyp"
+        | "emaildisplayname"
+        | "emailangezeigtername"
+        | "priority"
+        | "priorität"
+        | "sensitivity"
+        | "vertraulichkeit"
+        | "private"
+        | "privat" => Field::Ignore,
         // Constant Contact's ZIP+4 extension: not a postal code of its own.
         "subpostalcode" => Field::Extra,
         _ => return None,
@@ -452,8 +501,8 @@ fn address_column(key: &str) -> Option<(&'static str, AddressPart)> {
             .map(|rest| (*place, rest))
     })?;
     let part = match rest {
-        "street" | "street2" | "street3" | "address" | "address2" | "address3"
-        | "addresspobox" | "straße" | "strasse" | "straße2" | "straße3" => AddressPart::Street,
+        "street" | "street2" | "street3" | "address" | "address2" | "address3" | "addresspobox"
+        | "straße" | "strasse" | "straße2" | "straße3" => AddressPart::Street,
         "city" | "ort" => AddressPart::Locality,
         "state" | "region" | "bundeslandkanton" | "bundesland" => AddressPart::Region,
         "postalcode" | "zipcode" | "zip" | "postleitzahl" => AddressPart::PostalCode,
@@ -472,7 +521,12 @@ fn is_phone_header(key: &str) -> bool {
         || key.contains("mobil")
         || matches!(
             key,
-            "mobilenumber" | "pagernumber" | "faxnumber" | "callback" | "isdn" | "telex"
+            "mobilenumber"
+                | "pagernumber"
+                | "faxnumber"
+                | "callback"
+                | "isdn"
+                | "telex"
                 | "homemobile"
         )
 }
@@ -493,9 +547,7 @@ pub fn looks_like_email(cell: &str) -> bool {
             let part = part.trim();
             match part.split_once('@') {
                 Some((local, domain)) => {
-                    !local.is_empty()
-                        && !domain.is_empty()
-                        && !part.contains(char::is_whitespace)
+                    !local.is_empty() && !domain.is_empty() && !part.contains(char::is_whitespace)
                 }
                 None => false,
             }
@@ -534,12 +586,20 @@ mod tests {
     fn keys_ignore_case_spacing_and_punctuation() {
         assert_eq!(header_key("E-mail 1 - Type"), "email1type");
         assert_eq!(header_key("Straße geschäftlich"), "straßegeschäftlich");
-        assert_eq!(header_key("STATE/PROVINCE (US/CANADA)"), "stateprovinceuscanada");
+        assert_eq!(
+            header_key("STATE/PROVINCE (US/CANADA)"),
+            "stateprovinceuscanada"
+        );
     }
 
     #[test]
     fn google_slots_pair_labels_with_values() {
-        let columns = map(&["E-mail 1 - Type", "E-mail 1 - Value", "Phone 1 - Label", "Phone 1 - Value"]);
+        let columns = map(&[
+            "E-mail 1 - Type",
+            "E-mail 1 - Value",
+            "Phone 1 - Label",
+            "Phone 1 - Value",
+        ]);
         assert_eq!(columns.fields[0], Field::EmailLabel(0));
         assert_eq!(columns.fields[1], Field::Email(0));
         assert_eq!(columns.fields[2], Field::PhoneLabel(1));
@@ -548,7 +608,13 @@ mod tests {
 
     #[test]
     fn outlook_and_german_addresses_share_a_slot_per_place() {
-        let columns = map(&["Business Street", "Business City", "Work City", "Ort geschäftlich", "Home Street"]);
+        let columns = map(&[
+            "Business Street",
+            "Business City",
+            "Work City",
+            "Ort geschäftlich",
+            "Home Street",
+        ]);
         let slot = |i: usize| match columns.fields[i] {
             Field::Address(slot, _) => slot,
             other => panic!("{other:?}"),

@@ -43,6 +43,7 @@ pub struct Row {
 pub struct RowReader {
     /// Input held until the delimiter is sniffed.
     head: Vec<u8>,
+    sniffer: Sniffer,
     parser: Option<Parser>,
 }
 
@@ -63,7 +64,7 @@ impl RowReader {
             Some(parser) => parser.feed(chunk, rows),
             None => {
                 self.head.extend_from_slice(chunk);
-                if let Some(delimiter) = sniff_delimiter(&self.head, false) {
+                if let Some(delimiter) = self.sniffer.sniff(&self.head, false) {
                     self.start(delimiter, rows);
                 }
             }
@@ -75,7 +76,7 @@ impl RowReader {
     /// where the quote opened and the input after that line is read again as rows.
     pub fn finish(&mut self, rows: &mut Vec<Row>, problems: &mut Vec<(u32, Error)>) {
         if self.parser.is_none() {
-            let delimiter = sniff_delimiter(&self.head, true).unwrap_or(b',');
+            let delimiter = self.sniffer.sniff(&self.head, true).unwrap_or(b',');
             self.start(delimiter, rows);
         }
         if let Some(parser) = &mut self.parser {
@@ -315,7 +316,7 @@ enum QuoteState {
     QuoteInQuoted,
 }
 
-/// What [`scan_quotes`] reports.
+/// What [`QuoteScanner::step`] reports.
 #[derive(Debug, Clone, Copy)]
 enum Scanned {
     /// A delimiter outside quotes.
@@ -324,87 +325,137 @@ enum Scanned {
     LineEnd(usize),
 }
 
-/// Follows the quoting state over `bytes` (`delimiters` end fields), reporting delimiters and
-/// line breaks outside quotes. Returns the final state and the offset of the quote that opened
-/// the last quoted field.
-fn scan_quotes(
-    bytes: &[u8],
-    delimiters: &[u8],
-    mut report: impl FnMut(Scanned),
-) -> (QuoteState, usize) {
-    let mut state = QuoteState::FieldStart;
-    let mut opened_at = 0;
-    for (i, &byte) in bytes.iter().enumerate() {
+/// Follows the quoting state byte by byte, reporting delimiters and line breaks outside quotes.
+#[derive(Debug, Clone)]
+struct QuoteScanner {
+    state: QuoteState,
+    /// The offset of the quote that opened the last quoted field.
+    opened_at: usize,
+}
+
+impl QuoteScanner {
+    fn new() -> QuoteScanner {
+        QuoteScanner {
+            state: QuoteState::FieldStart,
+            opened_at: 0,
+        }
+    }
+
+    /// Takes the byte at offset `at`; `delimiters` end fields.
+    fn step(&mut self, at: usize, byte: u8, delimiters: &[u8]) -> Option<Scanned> {
         let is_break = byte == b'\r' || byte == b'\n';
-        state = match state {
+        let mut report = None;
+        self.state = match self.state {
             QuoteState::Quoted if byte == b'"' => QuoteState::QuoteInQuoted,
             QuoteState::Quoted => QuoteState::Quoted,
             QuoteState::QuoteInQuoted if byte == b'"' => QuoteState::Quoted,
             QuoteState::FieldStart if byte == b'"' => {
-                opened_at = i;
+                self.opened_at = at;
                 QuoteState::Quoted
             }
             _ if is_break => {
-                report(Scanned::LineEnd(i));
+                report = Some(Scanned::LineEnd(at));
                 QuoteState::FieldStart
             }
             _ if delimiters.contains(&byte) => {
-                report(Scanned::Delimiter(byte));
+                report = Some(Scanned::Delimiter(byte));
                 QuoteState::FieldStart
             }
             QuoteState::FieldStart | QuoteState::Unquoted | QuoteState::QuoteInQuoted => {
                 QuoteState::Unquoted
             }
         };
+        report
     }
-    (state, opened_at)
 }
 
 /// The offset of the quote that opened a field still open at the end of `raw`, if any.
 fn unterminated_quote(raw: &[u8], delimiter: u8) -> Option<usize> {
-    let (state, opened_at) = scan_quotes(raw, &[delimiter], |_| {});
-    (state == QuoteState::Quoted).then_some(opened_at)
+    let mut scanner = QuoteScanner::new();
+    for (at, &byte) in raw.iter().enumerate() {
+        scanner.step(at, byte, &[delimiter]);
+    }
+    (scanner.state == QuoteState::Quoted).then_some(scanner.opened_at)
 }
 
-/// Sniffs the delimiter from the first complete lines of `head`: the candidate whose count
-/// (outside quotes) is the same and non-zero on every line wins (the higher count on a tie of
-/// consistent ones); else the one most frequent on the first line; else `,`. Returns `None`
-/// when more input is needed (fewer than [`SNIFF_LINES`] complete lines in fewer than
-/// [`SNIFF_BYTES`] bytes, and not `at_eof`). Only a fixed prefix is looked at, so the result
-/// does not depend on how the input was chunked.
-fn sniff_delimiter(head: &[u8], at_eof: bool) -> Option<u8> {
-    let window = head.get(..SNIFF_BYTES).unwrap_or(head);
-    // Per line: the delimiter counts, and whether the line had any bytes (blank lines don't
-    // count: `\r\n` is two breaks).
-    let mut lines: Vec<[u32; 3]> = Vec::new();
-    let mut current = [0u32; 3];
-    let mut line_start = 0usize;
-    scan_quotes(window, &DELIMITERS, |event| match event {
-        Scanned::Delimiter(byte) => {
-            if let Some(i) = DELIMITERS.iter().position(|&d| d == byte) {
-                current[i] += 1;
-            }
+/// Delimiter counts per line over the first lines of the input, gathered as it arrives (so
+/// that sniffing stays linear however small the chunks).
+#[derive(Debug, Clone)]
+struct Sniffer {
+    scanner: QuoteScanner,
+    /// How far into the input the scan has come.
+    scanned: usize,
+    /// Counts of each of [`DELIMITERS`] on each complete, non-blank line.
+    lines: Vec<[u32; 3]>,
+    /// Counts on the line being scanned.
+    current: [u32; 3],
+    /// Where the line being scanned starts.
+    line_start: usize,
+}
+
+impl Default for Sniffer {
+    fn default() -> Sniffer {
+        Sniffer {
+            scanner: QuoteScanner::new(),
+            scanned: 0,
+            lines: Vec::new(),
+            current: [0; 3],
+            line_start: 0,
         }
-        Scanned::LineEnd(at) => {
-            if at > line_start && lines.len() < SNIFF_LINES {
-                lines.push(current);
-            }
-            current = [0; 3];
-            line_start = at + 1;
-        }
-    });
-    let complete = lines.len();
-    if complete < SNIFF_LINES && !at_eof && head.len() < SNIFF_BYTES {
-        return None;
     }
-    if complete < SNIFF_LINES && window.len() > line_start {
+}
+
+impl Sniffer {
+    /// Sniffs the delimiter from the first complete lines of `head` (all of the input so far):
+    /// the candidate whose count (outside quotes) is the same and non-zero on every line wins
+    /// (the higher count on a tie of consistent ones); else the one most frequent on the first
+    /// line; else `,`. Returns `None` when more input is needed (fewer than [`SNIFF_LINES`]
+    /// complete lines in fewer than [`SNIFF_BYTES`] bytes, and not `at_eof`). Only a fixed
+    /// prefix is looked at, so the result does not depend on how the input was chunked.
+    fn sniff(&mut self, head: &[u8], at_eof: bool) -> Option<u8> {
+        let window = head.get(..SNIFF_BYTES).unwrap_or(head);
+        let new = window.get(self.scanned..).unwrap_or(&[]);
+        for (offset, &byte) in new.iter().enumerate() {
+            if self.lines.len() >= SNIFF_LINES {
+                break;
+            }
+            let at = self.scanned + offset;
+            match self.scanner.step(at, byte, &DELIMITERS) {
+                Some(Scanned::Delimiter(delimiter)) => {
+                    if let Some(i) = DELIMITERS.iter().position(|&d| d == delimiter) {
+                        self.current[i] += 1;
+                    }
+                }
+                Some(Scanned::LineEnd(at)) => {
+                    // Blank lines (`\r\n` is two breaks) don't count.
+                    if at > self.line_start {
+                        self.lines.push(self.current);
+                    }
+                    self.current = [0; 3];
+                    self.line_start = at + 1;
+                }
+                None => {}
+            }
+        }
+        self.scanned = window.len();
+        let mut lines = self.lines.clone();
+        let complete = lines.len();
+        if complete < SNIFF_LINES && !at_eof && head.len() < SNIFF_BYTES {
+            return None;
+        }
         // The last, unterminated line counts too (at the end of input, or when the window
         // holds no complete line at all).
-        if at_eof || complete == 0 {
-            lines.push(current);
+        if complete < SNIFF_LINES && window.len() > self.line_start && (at_eof || complete == 0) {
+            lines.push(self.current);
         }
+        Some(choose_delimiter(&lines))
     }
-    Some(choose_delimiter(&lines))
+}
+
+/// Sniffs a whole head at once (see [`Sniffer::sniff`]).
+#[cfg(test)]
+fn sniff_delimiter(head: &[u8], at_eof: bool) -> Option<u8> {
+    Sniffer::default().sniff(head, at_eof)
 }
 
 fn choose_delimiter(lines: &[[u32; 3]]) -> u8 {
@@ -448,7 +499,10 @@ mod tests {
     #[test]
     fn sniffs_delimiters() {
         assert_eq!(sniff_delimiter(b"a;b;c\n1;2;3\n", true), Some(b';'));
-        assert_eq!(sniff_delimiter(b"a\tb\tc,d\n1\t2\t3,4\n", true), Some(b'\t'));
+        assert_eq!(
+            sniff_delimiter(b"a\tb\tc,d\n1\t2\t3,4\n", true),
+            Some(b'\t')
+        );
         assert_eq!(sniff_delimiter(b"a,b\n", false), None);
         assert_eq!(sniff_delimiter(b"email\nx@y.z\n", true), Some(b','));
         // Quoted delimiters do not count.

@@ -30,7 +30,14 @@ const FIXED_COLUMNS: [&str; 14] = [
 ];
 
 /// The parts of an address group, after `Address N - `.
-const ADDRESS_PARTS: [&str; 6] = ["Label", "Street", "City", "Region", "Postal Code", "Country"];
+const ADDRESS_PARTS: [&str; 6] = [
+    "Label",
+    "Street",
+    "City",
+    "Region",
+    "Postal Code",
+    "Country",
+];
 
 /// Writes contacts as CSV: a header row, then one row per contact, CRLF line ends.
 ///
@@ -44,9 +51,24 @@ const ADDRESS_PARTS: [&str; 6] = ["Label", "Street", "City", "Region", "Postal C
 /// break. A label is the mapped label (`Home`, `Work`, `Mobile`) or else the source's raw label;
 /// the primary e-mail's label starts with `* ` (Google's marker).
 pub fn write(contacts: &[Contact]) -> String {
-    let emails = contacts.iter().map(|c| c.emails.len()).max().unwrap_or(0).max(1);
-    let phones = contacts.iter().map(|c| c.phones.len()).max().unwrap_or(0).max(1);
-    let addresses = contacts.iter().map(|c| c.addresses.len()).max().unwrap_or(0).max(1);
+    let emails = contacts
+        .iter()
+        .map(|c| c.emails.len())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let phones = contacts
+        .iter()
+        .map(|c| c.phones.len())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let addresses = contacts
+        .iter()
+        .map(|c| c.addresses.len())
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let extra_keys: BTreeSet<&String> = contacts.iter().flat_map(|c| c.extra.keys()).collect();
 
     let mut header: Vec<String> = FIXED_COLUMNS.iter().map(|c| c.to_string()).collect();
@@ -59,7 +81,11 @@ pub fn write(contacts: &[Contact]) -> String {
         header.push(format!("Phone {n} - Value"));
     }
     for n in 1..=addresses {
-        header.extend(ADDRESS_PARTS.iter().map(|part| format!("Address {n} - {part}")));
+        header.extend(
+            ADDRESS_PARTS
+                .iter()
+                .map(|part| format!("Address {n} - {part}")),
+        );
     }
     header.extend(extra_keys.iter().map(|k| k.to_string()));
 
@@ -179,7 +205,10 @@ pub fn constant_contact_row(contact: &Contact) -> Option<String> {
         let lines = address.map(|a| a.street.as_slice()).unwrap_or(&[]);
         match n {
             0 | 1 => lines.get(n).cloned().unwrap_or_default(),
-            _ => lines.get(2..).map(|rest| rest.join(", ")).unwrap_or_default(),
+            _ => lines
+                .get(2..)
+                .map(|rest| rest.join(", "))
+                .unwrap_or_default(),
         }
     };
     let part = |get: fn(&crate::model::Address) -> &Option<String>| {
