@@ -87,7 +87,9 @@ impl RowReader {
     fn start(&mut self, delimiter: u8, rows: &mut Vec<Row>) {
         let mut parser = Parser::new(delimiter, true);
         let head = std::mem::take(&mut self.head);
-        parser.feed(&head, rows);
+        // The importer's stream decoder strips a UTF-8 BOM; a caller feeding us directly may not.
+        let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+        parser.feed(body, rows);
         self.parser = Some(parser);
     }
 }
