@@ -76,7 +76,11 @@ pub fn contact(contact: &mut Contact, options: &NormalizeOptions) -> Vec<Error> 
 
     email::emails(emails, &mut errors);
     if !phones.is_empty() {
-        phone::phones(phones, phone::region(options.region.as_deref()), &mut errors);
+        phone::phones(
+            phones,
+            phone::region(options.region.as_deref()),
+            &mut errors,
+        );
     }
     normalize_addresses(addresses, &mut errors);
     normalize_groups(groups, &mut errors);
@@ -139,24 +143,55 @@ mod tests {
     #[test]
     fn whole_contact() {
         let mut c = Contact {
-            name: Name { display: Some("  JOHN   SMITH ".into()), ..Name::default() },
+            name: Name {
+                display: Some("  JOHN   SMITH ".into()),
+                ..Name::default()
+            },
             nickname: Some(" ".into()),
             emails: vec![
-                Email { address: "John Smith <John@EXAMPLE.com>".into(), label_raw: Some("INTERNET,WORK".into()), ..Email::default() },
-                Email { address: "john@example".into(), ..Email::default() },
+                Email {
+                    address: "John Smith <John@EXAMPLE.com>".into(),
+                    label_raw: Some("INTERNET,WORK".into()),
+                    ..Email::default()
+                },
+                Email {
+                    address: "john@example".into(),
+                    ..Email::default()
+                },
             ],
-            phones: vec![Phone { raw: "044 668 18 00".into(), label_raw: Some("_$!<Mobile>!$_".into()), ..Phone::default() }],
+            phones: vec![Phone {
+                raw: "044 668 18 00".into(),
+                label_raw: Some("_$!<Mobile>!$_".into()),
+                ..Phone::default()
+            }],
             addresses: vec![
-                Address { street: vec![" 1 Main St ".into(), "".into()], label_raw: Some("HOME".into()), ..Address::default() },
-                Address { street: vec![" ".into()], ..Address::default() },
+                Address {
+                    street: vec![" 1 Main St ".into(), "".into()],
+                    label_raw: Some("HOME".into()),
+                    ..Address::default()
+                },
+                Address {
+                    street: vec![" ".into()],
+                    ..Address::default()
+                },
             ],
-            groups: vec![" Friends ".into(), "".into(), "Friends".into(), "Family".into()],
+            groups: vec![
+                " Friends ".into(),
+                "".into(),
+                "Friends".into(),
+                "Family".into(),
+            ],
             notes: Some("line 1\r\nline 2\r\n".into()),
             birthday: Some("0/0/00".into()),
             updated_at: Some("20121212T121212Z".into()),
             ..Contact::default()
         };
-        let errors = contact(&mut c, &NormalizeOptions { region: Some("ch".into()) });
+        let errors = contact(
+            &mut c,
+            &NormalizeOptions {
+                region: Some("ch".into()),
+            },
+        );
         assert_eq!(c.name.display.as_deref(), Some("John Smith"));
         assert_eq!(c.name.family.as_deref(), Some("Smith"));
         assert_eq!(c.nickname, None);
@@ -174,15 +209,27 @@ mod tests {
         assert_eq!(c.notes.as_deref(), Some("line 1\nline 2"));
         assert_eq!(c.birthday, None);
         assert_eq!(c.updated_at.as_deref(), Some("2012-12-12T12:12:12Z"));
-        assert!(matches!(&errors[..], [Error::InvalidEmail { reason, .. }] if reason == "domain has no dot"), "{errors:?}");
+        assert!(
+            matches!(&errors[..], [Error::InvalidEmail { reason, .. }] if reason == "domain has no dot"),
+            "{errors:?}"
+        );
     }
 
     #[test]
     fn normalizing_twice_changes_nothing() {
         let mut c = Contact {
-            name: Name { display: Some("Durand, Aurélie".into()), ..Name::default() },
-            emails: vec![Email { address: "a@b.example".into(), ..Email::default() }],
-            phones: vec![Phone { raw: "+41 44 668 18 00".into(), ..Phone::default() }],
+            name: Name {
+                display: Some("Durand, Aurélie".into()),
+                ..Name::default()
+            },
+            emails: vec![Email {
+                address: "a@b.example".into(),
+                ..Email::default()
+            }],
+            phones: vec![Phone {
+                raw: "+41 44 668 18 00".into(),
+                ..Phone::default()
+            }],
             ..Contact::default()
         };
         let options = NormalizeOptions::default();

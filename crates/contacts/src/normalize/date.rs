@@ -16,7 +16,9 @@ pub fn birthday(raw: &str) -> Option<String> {
         return None;
     }
     match year {
-        Some(year) if year != 1604 && (1..=9999).contains(&year) => Some(format!("{year:04}-{month:02}-{day:02}")),
+        Some(year) if year != 1604 && (1..=9999).contains(&year) => {
+            Some(format!("{year:04}-{month:02}-{day:02}"))
+        }
         Some(0) => None,
         _ => Some(format!("--{month:02}-{day:02}")),
     }
@@ -27,14 +29,20 @@ fn parse_birthday(value: &str) -> Option<(Option<u32>, u32, u32)> {
     if let Some(rest) = value.strip_prefix("--") {
         return match rest.len() {
             4 if all_digits(rest) => Some((None, number(&rest[..2])?, number(&rest[2..])?)),
-            5 if rest.as_bytes().get(2) == Some(&b'-') => Some((None, number(rest.get(..2)?)?, number(rest.get(3..)?)?)),
+            5 if rest.as_bytes().get(2) == Some(&b'-') => {
+                Some((None, number(rest.get(..2)?)?, number(rest.get(3..)?)?))
+            }
             _ => None,
         };
     }
     // A time part ("1985-05-14T00:00:00Z", "1985-05-14 00:00") is ignored.
     let date = value.split(['T', ' ']).next().unwrap_or(value);
     if date.len() == 8 && all_digits(date) {
-        return Some((Some(number(&date[..4])?), number(&date[4..6])?, number(&date[6..])?));
+        return Some((
+            Some(number(&date[..4])?),
+            number(&date[4..6])?,
+            number(&date[6..])?,
+        ));
     }
     for separator in ['-', '/', '.'] {
         let parts: Vec<&str> = date.split(separator).collect();
@@ -45,7 +53,9 @@ fn parse_birthday(value: &str) -> Option<(Option<u32>, u32, u32)> {
             [year, month, day] if year.len() == 4 => {
                 return Some((Some(number(year)?), number(month)?, number(day)?));
             }
-            [first, second, year] if (1..=2).contains(&first.len()) && (1..=2).contains(&second.len()) => {
+            [first, second, year]
+                if (1..=2).contains(&first.len()) && (1..=2).contains(&second.len()) =>
+            {
                 let year = match year.len() {
                     4 => Some(number(year)?),
                     2 => {
@@ -81,7 +91,7 @@ fn number(s: &str) -> Option<u32> {
 }
 
 fn is_leap(year: u32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
@@ -122,7 +132,11 @@ fn parse_timestamp(value: &str) -> Option<String> {
     if date.len() != 8 || !all_digits(&date) {
         return None;
     }
-    let (year, month, day) = (number(&date[..4])?, number(&date[4..6])?, number(&date[6..])?);
+    let (year, month, day) = (
+        number(&date[..4])?,
+        number(&date[4..6])?,
+        number(&date[6..])?,
+    );
     if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
         return None;
     }
@@ -174,7 +188,8 @@ fn from_unix(seconds: i64) -> String {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let mp = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * mp + 2) / 5 + 1;

@@ -41,7 +41,10 @@ const ATEXT_PUNCTUATION: &str = "!#$%&'*+-/=?^_`{|}~";
 /// (local part as given, domain NFC and lower-case) or [`Error::InvalidEmail`] with the rule
 /// it broke.
 pub fn email(raw: &str) -> Result<String, Error> {
-    normalize(raw).map_err(|reason| Error::InvalidEmail { address: raw.to_string(), reason: reason.into() })
+    normalize(raw).map_err(|reason| Error::InvalidEmail {
+        address: raw.to_string(),
+        reason: reason.into(),
+    })
 }
 
 fn normalize(raw: &str) -> Result<String, &'static str> {
@@ -49,8 +52,14 @@ fn normalize(raw: &str) -> Result<String, &'static str> {
     // what the person typed.
     let cleaned;
     let mut value = raw;
-    if value.chars().any(|c| text::is_spoofing(c) || c == '\u{200D}') {
-        cleaned = value.chars().filter(|&c| !text::is_spoofing(c) && c != '\u{200D}').collect::<String>();
+    if value
+        .chars()
+        .any(|c| text::is_spoofing(c) || c == '\u{200D}')
+    {
+        cleaned = value
+            .chars()
+            .filter(|&c| !text::is_spoofing(c) && c != '\u{200D}')
+            .collect::<String>();
         value = &cleaned;
     }
     let value = trim_folding_whitespace(value)?;
@@ -93,13 +102,19 @@ fn extract(value: &str) -> Result<&str, &'static str> {
         if let Some(open) = rest.rfind('<') {
             let inner = rest[open + 1..].trim_matches([' ', '\t']);
             let inner = strip_mailto(inner);
-            return if inner.is_empty() { Err("empty angle brackets") } else { Ok(inner) };
+            return if inner.is_empty() {
+                Err("empty angle brackets")
+            } else {
+                Ok(inner)
+            };
         }
     }
     let value = strip_mailto(value);
     if let Some((name, address)) = value.split_once('|') {
         let name = name.trim();
-        let looks_like_name = name.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | ',' | '\'' | '-' | '"'));
+        let looks_like_name = name
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | ',' | '\'' | '-' | '"'));
         if looks_like_name && address.contains('@') {
             return Ok(address.trim_matches([' ', '\t']));
         }
@@ -111,7 +126,8 @@ fn strip_mailto(value: &str) -> &str {
     match value.get(..7) {
         Some(scheme) if scheme.eq_ignore_ascii_case("mailto:") => {
             let rest = &value[7..];
-            rest.split_once('?').map_or(rest, |(address, _query)| address)
+            rest.split_once('?')
+                .map_or(rest, |(address, _query)| address)
         }
         _ => value,
     }
@@ -172,7 +188,10 @@ fn check_local(local: &str) -> Result<(), &'static str> {
         return Err("two dots in a row in the local part");
     }
     let allowed = |c: char| {
-        c.is_ascii_alphanumeric() || c == '.' || ATEXT_PUNCTUATION.contains(c) || (!c.is_ascii() && c.is_alphanumeric())
+        c.is_ascii_alphanumeric()
+            || c == '.'
+            || ATEXT_PUNCTUATION.contains(c)
+            || (!c.is_ascii() && c.is_alphanumeric())
     };
     if local.chars().all(allowed) {
         Ok(())
@@ -187,8 +206,11 @@ fn normalize_domain(domain: &str) -> String {
     if domain.is_ascii() {
         return domain.to_ascii_lowercase();
     }
-    let composed: String =
-        if is_nfc_quick(domain.chars()) == IsNormalized::Yes { domain.to_string() } else { domain.nfc().collect() };
+    let composed: String = if is_nfc_quick(domain.chars()) == IsNormalized::Yes {
+        domain.to_string()
+    } else {
+        domain.nfc().collect()
+    };
     composed.to_lowercase()
 }
 
@@ -215,7 +237,11 @@ fn check_domain(domain: &str) -> Result<(), &'static str> {
         if label.ends_with('-') {
             return Err("domain label ends with a hyphen");
         }
-        let ascii_len = if label.is_ascii() { label.len() } else { punycode_label_len(label) };
+        let ascii_len = if label.is_ascii() {
+            label.len()
+        } else {
+            punycode_label_len(label)
+        };
         if ascii_len > MAX_LABEL_OCTETS {
             return Err("domain label longer than 63 octets");
         }
@@ -259,7 +285,9 @@ fn punycode_label_len(label: &str) -> usize {
         k + ((BASE - T_MIN + 1) * delta as u32) / (delta as u32 + 38)
     };
     while handled < total {
-        let Some(&m) = code_points.iter().filter(|&&c| c >= n).min() else { break };
+        let Some(&m) = code_points.iter().filter(|&&c| c >= n).min() else {
+            break;
+        };
         delta += u64::from(m - n) * (handled as u64 + 1);
         n = m;
         for &c in &code_points {
@@ -271,7 +299,13 @@ fn punycode_label_len(label: &str) -> usize {
                 let mut q = delta;
                 let mut k = BASE;
                 loop {
-                    let t = if k <= bias { T_MIN } else if k >= bias + T_MAX { T_MAX } else { k - bias };
+                    let t = if k <= bias {
+                        T_MIN
+                    } else if k >= bias + T_MAX {
+                        T_MAX
+                    } else {
+                        k - bias
+                    };
                     length += 1;
                     if q < u64::from(t) {
                         break;
@@ -363,7 +397,10 @@ fn email_checked(raw: &str) -> Result<String, Error> {
     const MAX_RAW_CHARS: usize = 1024;
     if raw.len() > MAX_RAW_CHARS {
         let shown: String = raw.chars().take(64).collect();
-        return Err(Error::InvalidEmail { address: format!("{shown}…"), reason: "longer than 1024 octets".into() });
+        return Err(Error::InvalidEmail {
+            address: format!("{shown}…"),
+            reason: "longer than 1024 octets".into(),
+        });
     }
     email(raw)
 }
@@ -414,12 +451,27 @@ mod tests {
         assert_eq!(reason("test@io"), "domain has no dot");
         assert_eq!(reason("test"), "no @");
         assert_eq!(reason("@iana.org"), "no local part");
-        assert_eq!(reason("\"test\"@iana.org"), "quoted local part not accepted");
-        assert_eq!(reason("test@[1.2.3.4]"), "address literal (IP address) not accepted");
+        assert_eq!(
+            reason("\"test\"@iana.org"),
+            "quoted local part not accepted"
+        );
+        assert_eq!(
+            reason("test@[1.2.3.4]"),
+            "address literal (IP address) not accepted"
+        );
         assert_eq!(reason("test@iana.123"), "top-level domain is all digits");
-        assert_eq!(reason("a..b@iana.org"), "two dots in a row in the local part");
-        assert_eq!(reason("test@-iana.org"), "domain label starts with a hyphen");
-        assert_eq!(reason("test@iana.org\r\n"), "line break not followed by a space around the address");
+        assert_eq!(
+            reason("a..b@iana.org"),
+            "two dots in a row in the local part"
+        );
+        assert_eq!(
+            reason("test@-iana.org"),
+            "domain label starts with a hyphen"
+        );
+        assert_eq!(
+            reason("test@iana.org\r\n"),
+            "line break not followed by a space around the address"
+        );
         assert_eq!(reason(""), "empty");
         assert_eq!(reason("Name <>"), "empty angle brackets");
     }
@@ -443,7 +495,11 @@ mod tests {
 
     #[test]
     fn contact_list() {
-        let raw = |address: &str, primary: bool| Email { address: address.into(), primary, ..Email::default() };
+        let raw = |address: &str, primary: bool| Email {
+            address: address.into(),
+            primary,
+            ..Email::default()
+        };
         let mut list = vec![
             raw("ZOE.WEISS@EXAMPLE.AT", false),
             raw("not an address", false),
@@ -454,7 +510,10 @@ mod tests {
         let mut errors = Vec::new();
         emails(&mut list, &mut errors);
         let addresses: Vec<&str> = list.iter().map(|e| e.address.as_str()).collect();
-        assert_eq!(addresses, ["ZOE.WEISS@example.at", "b@example.at", "c@example.at"]);
+        assert_eq!(
+            addresses,
+            ["ZOE.WEISS@example.at", "b@example.at", "c@example.at"]
+        );
         assert_eq!(list.iter().filter(|e| e.primary).count(), 1);
         assert!(list[0].primary);
         assert_eq!(errors.len(), 1);

@@ -5,17 +5,60 @@ use crate::model::Label;
 
 /// Words that mean each label, lower-case, in the languages address books commonly export.
 const MOBILE: &[&str] = &[
-    "mobile", "mobil", "cell", "cellular", "cellphone", "handy", "portable", "móvil", "movil", "celular",
-    "cellulare", "iphone", "mobiel", "komórkowy", "gsm",
+    "mobile",
+    "mobil",
+    "cell",
+    "cellular",
+    "cellphone",
+    "handy",
+    "portable",
+    "móvil",
+    "movil",
+    "celular",
+    "cellulare",
+    "iphone",
+    "mobiel",
+    "komórkowy",
+    "gsm",
 ];
 const WORK: &[&str] = &[
-    "work", "business", "office", "company", "geschäftlich", "geschaeftlich", "büro", "buero", "arbeit", "firma",
-    "dienstlich", "travail", "bureau", "professionnel", "trabajo", "oficina", "lavoro", "ufficio", "trabalho", "werk",
+    "work",
+    "business",
+    "office",
+    "company",
+    "geschäftlich",
+    "geschaeftlich",
+    "büro",
+    "buero",
+    "arbeit",
+    "firma",
+    "dienstlich",
+    "travail",
+    "bureau",
+    "professionnel",
+    "trabajo",
+    "oficina",
+    "lavoro",
+    "ufficio",
+    "trabalho",
+    "werk",
     "zakelijk",
 ];
 const HOME: &[&str] = &[
-    "home", "privat", "private", "personal", "privé", "prive", "maison", "domicile", "casa", "personnel", "zuhause",
-    "thuis", "hogar", "particular",
+    "home",
+    "privat",
+    "private",
+    "personal",
+    "privé",
+    "prive",
+    "maison",
+    "domicile",
+    "casa",
+    "personnel",
+    "zuhause",
+    "thuis",
+    "hogar",
+    "particular",
 ];
 
 /// Maps a raw label to a [`Label`]. Case-insensitive; Apple's `_$!<Home>!$_` wrapper is
@@ -25,9 +68,15 @@ const HOME: &[&str] = &[
 /// because it cannot take a call or a text.
 pub fn map(raw: &str) -> Label {
     let inner = raw.trim();
-    let inner = inner.strip_prefix("_$!<").and_then(|s| s.strip_suffix(">!$_")).unwrap_or(inner);
+    let inner = inner
+        .strip_prefix("_$!<")
+        .and_then(|s| s.strip_suffix(">!$_"))
+        .unwrap_or(inner);
     let mut found = Label::Other;
-    for word in inner.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in inner
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         let word = word.to_lowercase();
         let word = word.as_str();
         if matches!(word, "fax" | "telefax" | "pager" | "beeper") {
@@ -50,16 +99,52 @@ mod tests {
 
     #[test]
     fn languages() {
-        for raw in ["home", "HOME", "Privat", "personal", "maison", "casa", "_$!<Home>!$_"] {
+        for raw in [
+            "home",
+            "HOME",
+            "Privat",
+            "personal",
+            "maison",
+            "casa",
+            "_$!<Home>!$_",
+        ] {
             assert_eq!(map(raw), Label::Home, "{raw}");
         }
-        for raw in ["work", "Business", "office", "Geschäftlich", "GESCHÄFTLICH", "travail", "trabajo", "INTERNET,WORK"] {
+        for raw in [
+            "work",
+            "Business",
+            "office",
+            "Geschäftlich",
+            "GESCHÄFTLICH",
+            "travail",
+            "trabajo",
+            "INTERNET,WORK",
+        ] {
             assert_eq!(map(raw), Label::Work, "{raw}");
         }
-        for raw in ["mobile", "CELL", "cellular", "Handy", "portable", "Móvil", "iPhone", "_$!<Mobile>!$_"] {
+        for raw in [
+            "mobile",
+            "CELL",
+            "cellular",
+            "Handy",
+            "portable",
+            "Móvil",
+            "iPhone",
+            "_$!<Mobile>!$_",
+        ] {
             assert_eq!(map(raw), Label::Mobile, "{raw}");
         }
-        for raw in ["", "fax", "pager", "main", "other", "Email 1", "INTERNET", "_$!<Other>!$_", "custom"] {
+        for raw in [
+            "",
+            "fax",
+            "pager",
+            "main",
+            "other",
+            "Email 1",
+            "INTERNET",
+            "_$!<Other>!$_",
+            "custom",
+        ] {
             assert_eq!(map(raw), Label::Other, "{raw}");
         }
     }

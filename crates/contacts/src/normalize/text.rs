@@ -41,7 +41,7 @@ fn joins_with_zwj(c: char) -> bool {
         '\u{0900}'..='\u{0DFF}'          // Indic scripts (Devanagari … Sinhala)
         | '\u{2190}'..='\u{2BFF}'        // arrows, technical, dingbats, misc symbols
         | '\u{FE0F}'                     // emoji presentation selector
-        | '\u{1F000}'..='\u{1FAFF}')     // emoji, including skin-tone modifiers
+        | '\u{1F000}'..='\u{1FAFF}') // emoji, including skin-tone modifiers
 }
 
 /// The fast path: printable ASCII, no leading/trailing/doubled spaces. Such a value is
@@ -138,7 +138,9 @@ pub fn line(field: &mut Option<String>, name: &str, errors: &mut Vec<Error>) {
 
 /// [`line`] with another cap.
 pub fn line_max(field: &mut Option<String>, name: &str, max: usize, errors: &mut Vec<Error>) {
-    let Some(value) = field.as_deref() else { return };
+    let Some(value) = field.as_deref() else {
+        return;
+    };
     if value.len() <= max && is_clean_ascii_line(value) {
         if value.is_empty() {
             *field = None;
@@ -162,7 +164,9 @@ pub fn too_long(field: &str, chars: usize, max: usize) -> Error {
 /// spoofing characters removed, trailing spaces of each line and blank lines at both ends
 /// removed, NFC, capped at [`MAX_NOTE_CHARS`]. Spaces inside a line are kept as written.
 pub fn note(field: &mut Option<String>, name: &str, errors: &mut Vec<Error>) {
-    let Some(value) = field.as_deref() else { return };
+    let Some(value) = field.as_deref() else {
+        return;
+    };
     let mut out = String::with_capacity(value.len());
     let mut chars = value.chars().peekable();
     let mut previous: Option<char> = None;
@@ -225,8 +229,14 @@ mod tests {
 
     #[test]
     fn whitespace_is_collapsed_and_trimmed() {
-        assert_eq!(one("  Ada \t\t Lovelace\r\n").as_deref(), Some("Ada Lovelace"));
-        assert_eq!(one("Ada\u{A0}\u{3000}Lovelace").as_deref(), Some("Ada Lovelace"));
+        assert_eq!(
+            one("  Ada \t\t Lovelace\r\n").as_deref(),
+            Some("Ada Lovelace")
+        );
+        assert_eq!(
+            one("Ada\u{A0}\u{3000}Lovelace").as_deref(),
+            Some("Ada Lovelace")
+        );
         assert_eq!(one("\tTAB-led").as_deref(), Some("TAB-led"));
     }
 
@@ -237,9 +247,15 @@ mod tests {
 
     #[test]
     fn controls_and_spoofing_are_removed() {
-        assert_eq!(one("ctrl\u{0}\u{7}\u{1B}chars\u{85}").as_deref(), Some("ctrlchars"));
+        assert_eq!(
+            one("ctrl\u{0}\u{7}\u{1B}chars\u{85}").as_deref(),
+            Some("ctrlchars")
+        );
         assert_eq!(one("\u{202E}gnp.exe").as_deref(), Some("gnp.exe"));
-        assert_eq!(one("Zero\u{200B}Width\u{200D}Joiner").as_deref(), Some("ZeroWidthJoiner"));
+        assert_eq!(
+            one("Zero\u{200B}Width\u{200D}Joiner").as_deref(),
+            Some("ZeroWidthJoiner")
+        );
         assert_eq!(one("a\u{2066}b\u{2069}c\u{FEFF}").as_deref(), Some("abc"));
     }
 
