@@ -38,7 +38,9 @@ pub fn sniff(head: &[u8], name: Option<&str>) -> Option<Format> {
     if lower.contains("\nbegin:vcard") {
         return Some(Format::VCard);
     }
-    let extension = name.and_then(|n| n.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
+    let extension = name
+        .and_then(|n| n.rsplit_once('.'))
+        .map(|(_, e)| e.to_ascii_lowercase());
     match extension.as_deref() {
         Some("vcf" | "vcard") => Some(Format::VCard),
         Some("json") => Some(Format::Json),
@@ -65,11 +67,23 @@ mod tests {
 
     #[test]
     fn detects_by_content_not_name() {
-        assert_eq!(sniff(b"BEGIN:VCARD\r\nVERSION:3.0", Some("x.csv")), Some(Format::VCard));
-        assert_eq!(sniff(b"  [{\"name\":1}]", Some("x.vcf")), Some(Format::Json));
-        assert_eq!(sniff(b"<?xml version=\"1.0\"?><a/>", None), Some(Format::Xml));
+        assert_eq!(
+            sniff(b"BEGIN:VCARD\r\nVERSION:3.0", Some("x.csv")),
+            Some(Format::VCard)
+        );
+        assert_eq!(
+            sniff(b"  [{\"name\":1}]", Some("x.vcf")),
+            Some(Format::Json)
+        );
+        assert_eq!(
+            sniff(b"<?xml version=\"1.0\"?><a/>", None),
+            Some(Format::Xml)
+        );
         assert_eq!(sniff(b"First Name,Last Name\n", None), Some(Format::Csv));
-        assert_eq!(sniff(b"\r\n\r\nbegin:vCard\nfn:x", None), Some(Format::VCard));
+        assert_eq!(
+            sniff(b"\r\n\r\nbegin:vCard\nfn:x", None),
+            Some(Format::VCard)
+        );
         assert_eq!(sniff(b"", None), None);
     }
 }

@@ -43,6 +43,15 @@ pub enum Error {
     /// The XML could not be parsed at all (also: DOCTYPE, entity, or depth limit refused).
     #[error("XML: {0}")]
     Xml(String),
+    /// The source answered with an error of its own (CloudSponge `error`, Convio
+    /// `errorResponse`, Popsell `IsSuccessfull: false`, `<response status="fail">`).
+    #[error("the source reported an error{}: {message}", code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default())]
+    Source {
+        /// The source's error code, when it gave one.
+        code: Option<String>,
+        /// The source's message.
+        message: String,
+    },
     /// The content is not any format this crate reads.
     #[error("unrecognized format: {0}")]
     UnknownFormat(String),
@@ -63,6 +72,7 @@ impl Error {
             Error::TooLong(_) => "too_long",
             Error::Json(_) => "json",
             Error::Xml(_) => "xml",
+            Error::Source { .. } => "source",
             Error::UnknownFormat(_) => "unknown_format",
             Error::Empty => "empty",
         }
@@ -91,7 +101,13 @@ pub struct Problem {
 impl Problem {
     /// A problem at `line` of `source`.
     pub fn new(source: impl Into<String>, line: u32, error: Error) -> Problem {
-        Problem { source: source.into(), line, code: error.code(), message: error.to_string(), error }
+        Problem {
+            source: source.into(),
+            line,
+            code: error.code(),
+            message: error.to_string(),
+            error,
+        }
     }
 }
 

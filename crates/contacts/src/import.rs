@@ -61,7 +61,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { source: "-".into(), format: None, normalize: NormalizeOptions::default(), merge: true }
+        Options {
+            source: "-".into(),
+            format: None,
+            normalize: NormalizeOptions::default(),
+            merge: true,
+        }
     }
 }
 
@@ -92,7 +97,11 @@ pub struct Import {
 enum Stage {
     /// Collecting the first bytes to decide the character set and format.
     Sniffing(Vec<u8>),
-    Reading { decoder: StreamDecoder, reader: Box<dyn RecordReader>, format: Format },
+    Reading {
+        decoder: StreamDecoder,
+        reader: Box<dyn RecordReader>,
+        format: Format,
+    },
     /// Nothing recognizable: the rest of the input is counted and dropped.
     Unknown,
 }
@@ -132,7 +141,9 @@ impl Importer {
                     self.start_reading();
                 }
             }
-            Stage::Reading { decoder, reader, .. } => {
+            Stage::Reading {
+                decoder, reader, ..
+            } => {
                 self.decoded.clear();
                 decoder.decode(chunk, &mut self.decoded);
                 reader.feed(&self.decoded, &mut self.batch);
@@ -153,7 +164,12 @@ impl Importer {
             self.start_reading();
         }
         let mut format = None;
-        if let Stage::Reading { decoder, reader, format: f } = &mut self.stage {
+        if let Stage::Reading {
+            decoder,
+            reader,
+            format: f,
+        } = &mut self.stage
+        {
             format = Some(*f);
             self.decoded.clear();
             decoder.finish(&mut self.decoded);
@@ -162,30 +178,51 @@ impl Importer {
         }
         self.drain_batch();
         if format.is_some() && self.progress.records == 0 && self.problems.is_empty() {
-            self.problems.push(Problem::new(&self.options.source, 0, Error::Empty));
+            self.problems
+                .push(Problem::new(&self.options.source, 0, Error::Empty));
         }
-        let contacts = if self.options.merge { crate::dedupe::merge(self.contacts) } else { self.contacts };
-        Import { format, contacts, problems: self.problems, progress: self.progress }
+        let contacts = if self.options.merge {
+            crate::dedupe::merge(self.contacts)
+        } else {
+            self.contacts
+        };
+        Import {
+            format,
+            contacts,
+            problems: self.problems,
+            progress: self.progress,
+        }
     }
 
     fn start_reading(&mut self) {
-        let Stage::Sniffing(head) = std::mem::replace(&mut self.stage, Stage::Unknown) else { return };
+        let Stage::Sniffing(head) = std::mem::replace(&mut self.stage, Stage::Unknown) else {
+            return;
+        };
         if head.is_empty() {
-            self.problems.push(Problem::new(&self.options.source, 0, Error::Empty));
+            self.problems
+                .push(Problem::new(&self.options.source, 0, Error::Empty));
             return;
         }
         let mut decoder = StreamDecoder::sniff(&head);
         let mut decoded = Vec::with_capacity(head.len());
         decoder.decode(&head, &mut decoded);
-        let format = self.options.format.or_else(|| detect::sniff(&decoded, Some(&self.options.source)));
+        let format = self
+            .options
+            .format
+            .or_else(|| detect::sniff(&decoded, Some(&self.options.source)));
         let Some(format) = format else {
             let error = Error::UnknownFormat("not a vCard, CSV, JSON or XML contact file".into());
-            self.problems.push(Problem::new(&self.options.source, 1, error));
+            self.problems
+                .push(Problem::new(&self.options.source, 1, error));
             return;
         };
         let mut reader = detect::reader_for(format);
         reader.feed(&decoded, &mut self.batch);
-        self.stage = Stage::Reading { decoder, reader, format };
+        self.stage = Stage::Reading {
+            decoder,
+            reader,
+            format,
+        };
     }
 
     fn drain_batch(&mut self) {
@@ -215,7 +252,11 @@ impl Importer {
 /// Gives a freshly read contact its source, provenance and stable id.
 pub fn stamp(contact: &mut Contact, source: &str, line: Option<u32>) {
     contact.source = source.to_string();
-    contact.sources = vec![Provenance { source: source.to_string(), source_id: contact.source_id.clone(), line }];
+    contact.sources = vec![Provenance {
+        source: source.to_string(),
+        source_id: contact.source_id.clone(),
+        line,
+    }];
     for email in &mut contact.emails {
         email.sources = vec![0];
     }
@@ -236,8 +277,16 @@ pub fn stamp(contact: &mut Contact, source: &str, line: Option<u32>) {
 /// A key for a record that has neither an id nor a line: its name and first e-mail and phone.
 fn content_key(contact: &Contact) -> String {
     let name = contact.name.display.as_deref().unwrap_or("");
-    let email = contact.emails.first().map(|e| e.address.as_str()).unwrap_or("");
-    let phone = contact.phones.first().map(|p| p.number.as_str()).unwrap_or("");
+    let email = contact
+        .emails
+        .first()
+        .map(|e| e.address.as_str())
+        .unwrap_or("");
+    let phone = contact
+        .phones
+        .first()
+        .map(|p| p.number.as_str())
+        .unwrap_or("");
     format!("{name}\u{0}{email}\u{0}{phone}")
 }
 
@@ -249,10 +298,20 @@ pub fn import(bytes: &[u8], options: Options) -> Import {
 }
 
 /// Reads several inputs and, unless `merge` is off, merges the same person across them.
-pub fn import_many<'a>(inputs: impl IntoIterator<Item = (&'a str, &'a [u8])>, options: &Options) -> Import {
+pub fn import_many<'a>(
+    inputs: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    options: &Options,
+) -> Import {
     let mut all = Import::default();
     for (source, bytes) in inputs {
-        let one = import(bytes, Options { source: source.to_string(), merge: false, ..options.clone() });
+        let one = import(
+            bytes,
+            Options {
+                source: source.to_string(),
+                merge: false,
+                ..options.clone()
+            },
+        );
         all.format = all.format.or(one.format);
         all.contacts.extend(one.contacts);
         all.problems.extend(one.problems);

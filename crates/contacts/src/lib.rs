@@ -23,6 +23,10 @@ pub mod xml;
 pub use dedupe::merge;
 pub use detect::{sniff, Format};
 pub use error::{Error, Problem, Result};
-pub use import::{import, import_many, stamp, Batch, Import, Importer, Options, Progress, RawRecord, RecordReader};
-pub use model::{Address, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Name, Phone, Provenance};
+pub use import::{
+    import, import_many, stamp, Batch, Import, Importer, Options, Progress, RawRecord, RecordReader,
+};
+pub use model::{
+    Address, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Name, Phone, Provenance,
+};
 pub use normalize::NormalizeOptions;

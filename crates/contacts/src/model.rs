@@ -78,7 +78,9 @@ pub struct Name {
 }
 
 /// The four kinds of label every consumer can rely on; the source's own text is kept beside it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Label {
     /// Home, personal, private.
@@ -213,6 +215,9 @@ impl Contact {
 
     /// The primary e-mail address, or the first one.
     pub fn primary_email(&self) -> Option<&Email> {
-        self.emails.iter().find(|e| e.primary).or_else(|| self.emails.first())
+        self.emails
+            .iter()
+            .find(|e| e.primary)
+            .or_else(|| self.emails.first())
     }
 }

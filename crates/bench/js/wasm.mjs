@@ -1,0 +1,48 @@
+// contact-picker's core compiled to wasm (the widget crate's `FileImport`, built with
+// `wasm-bindgen --target nodejs` into PKG), fed the file in 64 KiB chunks as a browser File
+// stream delivers it. Usage: node wasm.mjs PKG FILE... [--region CC] [--repeat N].
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const region = flag('--region', 'US');
+const repeat = Number(flag('--repeat', '3'));
+const [pkg, ...files] = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')));
+const picker = createRequire(import.meta.url)(path.resolve(pkg, 'contact_picker.js'));
+const CHUNK = 64 * 1024;
+
+for (const file of files) {
+  const bytes = fs.readFileSync(file);
+  let best = Infinity;
+  let records = 0;
+  let out = 0;
+  for (let i = 0; i < repeat; i++) {
+    const start = performance.now();
+    const job = new picker.FileImport(file, region, true);
+    for (let at = 0; at < bytes.length; at += CHUNK) job.push(bytes.subarray(at, at + CHUNK));
+    records = job.progress().records;
+    const json = job.finishJson();
+    const seconds = (performance.now() - start) / 1000;
+    job.free();
+    best = Math.min(best, seconds);
+    out = JSON.parse(json).length;
+  }
+  // Wasm memory only grows, so its size now is the peak of all runs.
+  const memory = picker.__wasm?.memory?.buffer?.byteLength ?? null;
+  console.log(JSON.stringify({
+    runner: 'wasm',
+    file,
+    input_bytes: bytes.length,
+    records,
+    contacts_out: out,
+    seconds: best,
+    contacts_per_s: Math.round(records / best),
+    mb_per_s: Math.round((bytes.length / 1e6 / best) * 100) / 100,
+    wasm_memory_bytes: memory,
+  }));
+}

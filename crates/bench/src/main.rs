@@ -1,0 +1,142 @@
+//! `contacts-bench`: the contact core's benchmark (see BENCHMARKS.md for figures and how to run
+//! the whole comparison with `scripts/bench`).
+//!
+//! ```text
+//! contacts-bench generate DIR [--count N] [--seed S]   # writes DIR/google.csv and DIR/contacts.vcf
+//! contacts-bench run FILE... [--region CC] [--repeat N] # parse + normalize + merge, natively
+//! ```
+//!
+//! `run` prints one JSON line per file: contacts in, contacts out, seconds (best of `--repeat`),
+//! contacts/s, MB/s, and peak heap bytes, measured with a counting global allocator.
+
+mod generate;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// Counts live heap bytes and remembers the peak.
+struct CountingAllocator;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded unchanged to the system allocator.
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        ptr
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded unchanged to the system allocator.
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            if new_size >= layout.size() {
+                let live = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size();
+                PEAK.fetch_max(live, Ordering::Relaxed);
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// The chunk size a browser `File` stream typically delivers.
+const CHUNK: usize = 64 * 1024;
+
+fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("generate") => {
+            let Some(dir) = args.get(1) else { return usage() };
+            let count = flag(&args, "--count").and_then(|c| c.parse().ok()).unwrap_or(100_000);
+            let seed = flag(&args, "--seed").and_then(|c| c.parse().ok()).unwrap_or(42);
+            let people = generate::people(count, seed);
+            std::fs::create_dir_all(dir).expect("create the output directory");
+            std::fs::write(format!("{dir}/google.csv"), generate::google_csv(&people)).expect("write google.csv");
+            std::fs::write(format!("{dir}/contacts.vcf"), generate::vcard3(&people)).expect("write contacts.vcf");
+            eprintln!("wrote {count} contacts to {dir}/google.csv and {dir}/contacts.vcf");
+        }
+        Some("run") => {
+            let region = flag(&args, "--region").or(Some("US".into()));
+            let repeat: usize = flag(&args, "--repeat").and_then(|c| c.parse().ok()).unwrap_or(3);
+            let files: Vec<&String> = args[1..]
+                .iter()
+                .enumerate()
+                .filter(|(i, a)| !a.starts_with("--") && (*i == 0 || !args[*i].starts_with("--")))
+                .map(|(_, a)| a)
+                .collect();
+            for file in files {
+                run(file, region.clone(), repeat);
+            }
+        }
+        _ => usage(),
+    }
+}
+
+fn run(file: &str, region: Option<String>, repeat: usize) {
+    let bytes = std::fs::read(file).expect("read the input file");
+    let mut best = f64::INFINITY;
+    let mut peak = 0usize;
+    let (mut records, mut contacts) = (0u64, 0usize);
+    for _ in 0..repeat.max(1) {
+        let before = LIVE.load(Ordering::Relaxed);
+        PEAK.store(before, Ordering::Relaxed);
+        let start = Instant::now();
+        let options = contacts::Options {
+            source: file.to_string(),
+            normalize: contacts::NormalizeOptions { region: region.clone() },
+            ..contacts::Options::default()
+        };
+        let mut importer = contacts::Importer::new(options);
+        for chunk in bytes.chunks(CHUNK) {
+            importer.feed(chunk);
+        }
+        let import = importer.finish();
+        let json = contacts::json::write(&import.contacts);
+        let seconds = start.elapsed().as_secs_f64();
+        best = best.min(seconds);
+        peak = peak.max(PEAK.load(Ordering::Relaxed) - before);
+        records = import.progress.records;
+        contacts = import.contacts.len();
+        drop(json);
+    }
+    let megabytes = bytes.len() as f64 / 1e6;
+    println!(
+        "{}",
+        serde_json::json!({
+            "runner": "native",
+            "file": file,
+            "input_bytes": bytes.len(),
+            "records": records,
+            "contacts_out": contacts,
+            "seconds": best,
+            "contacts_per_s": (records as f64 / best).round(),
+            "mb_per_s": (megabytes / best * 100.0).round() / 100.0,
+            "peak_heap_bytes": peak,
+            "peak_over_input": (peak as f64 / bytes.len() as f64 * 100.0).round() / 100.0,
+        })
+    );
+}
+
+fn usage() {
+    eprintln!("usage: contacts-bench generate DIR [--count N] [--seed S] | run FILE... [--region CC] [--repeat N]");
+    std::process::exit(2);
+}
