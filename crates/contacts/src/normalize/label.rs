@@ -77,8 +77,18 @@ pub fn map(raw: &str) -> Label {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
     {
-        let word = word.to_lowercase();
-        let word = word.as_str();
+        // ASCII words (nearly all) are lower-cased on the stack, others allocate.
+        let mut ascii = [0u8; 16];
+        let lower;
+        let word = if word.is_ascii() && word.len() <= ascii.len() {
+            let buffer = &mut ascii[..word.len()];
+            buffer.copy_from_slice(word.as_bytes());
+            buffer.make_ascii_lowercase();
+            std::str::from_utf8(buffer).unwrap_or_default()
+        } else {
+            lower = word.to_lowercase();
+            lower.as_str()
+        };
         if matches!(word, "fax" | "telefax" | "pager" | "beeper") {
             return Label::Other;
         }

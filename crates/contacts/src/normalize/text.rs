@@ -65,6 +65,30 @@ fn is_clean_ascii_line(s: &str) -> bool {
     true
 }
 
+/// True when `s` is already a normalized single-line value: one pass, no allocation. Catches
+/// the common non-ASCII case ("Aurélie", "Rue de l'Église") that [`is_clean_ascii_line`]
+/// cannot.
+fn is_clean_line(s: &str) -> bool {
+    if s.is_ascii() {
+        return is_clean_ascii_line(s);
+    }
+    let mut previous_space = true; // a leading space is not clean
+    for c in s.chars() {
+        if c == ' ' {
+            if previous_space {
+                return false;
+            }
+            previous_space = true;
+            continue;
+        }
+        if c.is_whitespace() || is_control(c) || is_spoofing(c) || c == '\u{200D}' {
+            return false;
+        }
+        previous_space = false;
+    }
+    !previous_space && is_nfc_quick(s.chars()) == IsNormalized::Yes
+}
+
 /// NFC, unless the string is already NFC (checked cheaply first).
 fn nfc(s: String) -> String {
     if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
@@ -141,16 +165,15 @@ pub fn line_max(field: &mut Option<String>, name: &str, max: usize, errors: &mut
     let Some(value) = field.as_deref() else {
         return;
     };
-    if value.len() <= max && is_clean_ascii_line(value) {
+    if value.len() <= max && is_clean_line(value) {
         if value.is_empty() {
             *field = None;
         }
         return; // already normalized: no allocation
     }
-    let chars = value.chars().count();
     let (normalized, cut) = line_with_max(value, max);
     if cut {
-        errors.push(too_long(name, chars, max));
+        errors.push(too_long(name, value.chars().count(), max));
     }
     *field = normalized;
 }
@@ -286,6 +309,18 @@ mod tests {
         let mut empty = Some(" \n\r\n ".to_string());
         note(&mut empty, "notes", &mut Vec::new());
         assert_eq!(empty, None);
+    }
+
+    #[test]
+    fn clean_values_are_recognized() {
+        assert!(is_clean_line("Aurélie Durand"));
+        assert!(is_clean_line("Ada"));
+        assert!(!is_clean_line(" Aurélie"));
+        assert!(!is_clean_line("Aurélie "));
+        assert!(!is_clean_line("Aurélie  Durand"));
+        assert!(!is_clean_line("Aure\u{301}lie"));
+        assert!(!is_clean_line("Zoë\u{202E}"));
+        assert!(!is_clean_line("Zoë\u{A0}Weiss"));
     }
 
     #[test]
