@@ -135,7 +135,11 @@ fn phone_vectors() {
                 // `e164` means "parsed, with a possible length" (see normalize::phone), a
                 // weaker test than the vectors' `is_valid`; they differ on this one line only.
                 let possible_but_not_valid = raw == "07700 900123";
-                assert_eq!(phone.e164, is_valid == "true" || possible_but_not_valid, "{raw:?}");
+                assert_eq!(
+                    phone.e164,
+                    is_valid == "true" || possible_but_not_valid,
+                    "{raw:?}"
+                );
                 assert_eq!(phone.raw, raw.trim());
                 assert_eq!(errors.is_empty(), phone.e164, "{raw:?}: {errors:?}");
             }

@@ -88,7 +88,9 @@ pub fn phone(raw: &str, region: Option<Id>) -> Result<NormalizedPhone, Error> {
     if digits < MIN_DIGITS {
         return Ok(fallback("too short"));
     }
-    let region_code = region.and_then(|id| DATABASE.by_id(id.as_ref())).map(|meta| meta.country_code());
+    let region_code = region
+        .and_then(|id| DATABASE.by_id(id.as_ref()))
+        .map(|meta| meta.country_code());
     let explicit = cleaned.trim_start().starts_with('+');
     // The crate applies the default region's national-prefix rule even to a number that names
     // another country ("+33 1 23 45 67 89" with region US loses its "1"), so the region is
@@ -125,10 +127,18 @@ pub fn phone(raw: &str, region: Option<Id>) -> Result<NormalizedPhone, Error> {
     }
     let number = parsed.format().mode(Mode::E164).to_string();
     if has_possible_length(&number, parsed.code().value()) {
-        Ok(NormalizedPhone { number, e164: true, problem: None })
+        Ok(NormalizedPhone {
+            number,
+            e164: true,
+            problem: None,
+        })
     } else {
         let problem = Some(invalid("wrong number of digits for its country"));
-        Ok(NormalizedPhone { number, e164: false, problem })
+        Ok(NormalizedPhone {
+            number,
+            e164: false,
+            problem,
+        })
     }
 }
 
@@ -152,9 +162,15 @@ fn without_international_prefix(cleaned: &str, code: u16) -> Option<String> {
 /// costs more than the parse itself, about 15 µs for a North American number).
 fn has_possible_length(e164: &str, code: u16) -> bool {
     let national = e164.len().saturating_sub(1 + code.to_string().len());
-    let Some(metadata) = DATABASE.by_code(&code) else { return false };
-    let Some(main) = metadata.first() else { return false };
-    let Ok(national) = u16::try_from(national) else { return false };
+    let Some(metadata) = DATABASE.by_code(&code) else {
+        return false;
+    };
+    let Some(main) = metadata.first() else {
+        return false;
+    };
+    let Ok(national) = u16::try_from(national) else {
+        return false;
+    };
     // The crate's metadata leaves the general lengths empty: take the union of the types'.
     let descriptors = main.descriptors();
     let types = [
@@ -169,7 +185,10 @@ fn has_possible_length(e164: &str, code: u16) -> bool {
         descriptors.uan(),
         descriptors.voicemail(),
     ];
-    types.into_iter().flatten().any(|d| d.possible_length().contains(&national))
+    types
+        .into_iter()
+        .flatten()
+        .any(|d| d.possible_length().contains(&national))
 }
 
 /// The value the parser sees: `tel:` and URI parameters removed, digits and plus folded to
@@ -326,17 +345,35 @@ mod tests {
             number("+1 (650) 253\u{2013}0000", None),
             ("+16502530000".into(), true)
         );
-        assert_eq!(number("07700 900123", Some("GB")), ("+447700900123".into(), true));
+        assert_eq!(
+            number("07700 900123", Some("GB")),
+            ("+447700900123".into(), true)
+        );
     }
 
     /// The crate applies the default region's national prefix to other countries' numbers.
     #[test]
     fn other_countries_with_a_default_region() {
-        assert_eq!(number("+33 1 23 45 67 89", Some("US")), ("+33123456789".into(), true));
-        assert_eq!(number("+1 650 253 0000", Some("US")), ("+16502530000".into(), true));
-        assert_eq!(number("0033 1 23 45 67 89", Some("CH")), ("+33123456789".into(), true));
-        assert_eq!(number("011 33 1 23 45 67 89", Some("US")), ("+33123456789".into(), true));
-        assert_eq!(number("0041 44 668 18 00", Some("CH")), ("+41446681800".into(), true));
+        assert_eq!(
+            number("+33 1 23 45 67 89", Some("US")),
+            ("+33123456789".into(), true)
+        );
+        assert_eq!(
+            number("+1 650 253 0000", Some("US")),
+            ("+16502530000".into(), true)
+        );
+        assert_eq!(
+            number("0033 1 23 45 67 89", Some("CH")),
+            ("+33123456789".into(), true)
+        );
+        assert_eq!(
+            number("011 33 1 23 45 67 89", Some("US")),
+            ("+33123456789".into(), true)
+        );
+        assert_eq!(
+            number("0041 44 668 18 00", Some("CH")),
+            ("+41446681800".into(), true)
+        );
     }
 
     #[test]
