@@ -221,22 +221,26 @@ pub fn name(name: &mut Name, organization: Option<&str>) {
     }
 }
 
-/// "prefix given middle family suffix"; family then given without a space for CJK names.
+/// "prefix given middle family suffix", in every script. Not family-first for CJK names:
+/// exports put whatever the person typed under "First Name" (Outlook's corpus sample has the
+/// surname 李 there), and Google and Outlook both display "First Last"; reordering would guess.
 fn display_from_parts(name: &Name) -> Option<String> {
-    if let (Some(given), Some(family)) = (&name.given, &name.family) {
-        if given.chars().all(is_cjk) && family.chars().all(is_cjk) && name.middle.is_none() {
-            return Some(format!("{family}{given}"));
-        }
-    }
-    let fields = [
-        &name.prefix,
-        &name.given,
-        &name.middle,
-        &name.family,
-        &name.suffix,
-    ];
-    let words: Vec<&str> = fields.iter().filter_map(|f| f.as_deref()).collect();
+    // A salutation (Outlook's "Title", German "Anrede") stays in `prefix` but is not part of
+    // the name a person is shown by; an academic or professional title ("Dr.") is.
+    let prefix = name.prefix.as_ref().filter(|p| !is_salutation(p));
+    let fields = [prefix, name.given.as_ref(), name.middle.as_ref(), name.family.as_ref(), name.suffix.as_ref()];
+    let words: Vec<&str> = fields.iter().filter_map(|f| f.map(String::as_str)).collect();
     join(words)
+}
+
+/// Mr, Mrs, Ms, Herr, Frau, Madame... in the languages Outlook exports in.
+fn is_salutation(prefix: &str) -> bool {
+    const SALUTATIONS: &[&str] = &[
+        "mr", "mrs", "ms", "miss", "mx", "herr", "frau", "fräulein", "m", "mme", "mlle", "monsieur", "madame",
+        "mademoiselle", "sr", "sra", "srta", "señor", "señora", "sig", "sig.ra", "signor", "signora", "dhr", "mevr",
+    ];
+    let key = prefix.trim().trim_end_matches('.').to_lowercase();
+    SALUTATIONS.contains(&key.as_str())
 }
 
 /// True when every letter of the name is upper-case, the name has at least two words, and
@@ -458,7 +462,7 @@ mod tests {
             ..Name::default()
         };
         name(&mut cjk, None);
-        assert_eq!(cjk.display.as_deref(), Some("김철수"));
+        assert_eq!(cjk.display.as_deref(), Some("철수 김"));
     }
 
     #[test]
