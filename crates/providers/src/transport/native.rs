@@ -55,7 +55,10 @@ impl Transport for ReqwestTransport {
         if request.method == Method::Post {
             builder = builder.body(request.body);
         }
+        // reqwest's messages quote the whole URL, query included, and queries carry tokens
+        // and keys: drop it and name the URL without its query instead.
         let describe = |e: reqwest::Error| {
+            let e = e.without_url();
             if e.is_timeout() {
                 Error::Timeout {
                     what: format!("request to {}", strip_query(&url)),
