@@ -149,7 +149,11 @@ pub struct Page {
 
 impl Client {
     /// A client for `endpoint` with optional domain credentials.
-    pub fn new(endpoint: impl Into<String>, credentials: Option<BasicAuth>, format: Format) -> Self {
+    pub fn new(
+        endpoint: impl Into<String>,
+        credentials: Option<BasicAuth>,
+        format: Format,
+    ) -> Self {
         Client {
             endpoint: endpoint.into(),
             credentials,
@@ -594,11 +598,19 @@ mod tests {
                 let events = if !password_ok {
                     r#"[{"event_type":"INITIALIZING","status":"ERROR","value":1,"description":"Invalid username or password"}]"#.to_string()
                 } else if polls < 3 {
-                    format!(r#"[{{"event_type":"INITIALIZING","status":"COMPLETED","value":0}},{{"event_type":"GATHERING","status":"INPROGRESS","value":{}}}]"#, polls * 10)
+                    format!(
+                        r#"[{{"event_type":"INITIALIZING","status":"COMPLETED","value":0}},{{"event_type":"GATHERING","status":"INPROGRESS","value":{}}}]"#,
+                        polls * 10
+                    )
                 } else {
-                    format!(r#"[{{"event_type":"GATHERING","status":"COMPLETED","value":{total}}},{{"event_type":"COMPLETE","status":"COMPLETED","value":0}}]"#)
+                    format!(
+                        r#"[{{"event_type":"GATHERING","status":"COMPLETED","value":{total}}},{{"event_type":"COMPLETE","status":"COMPLETED","value":0}}]"#
+                    )
                 };
-                return Ok(Response::new(200, format!(r#"{{"events":{events},"import_id":7}}"#)));
+                return Ok(Response::new(
+                    200,
+                    format!(r#"{{"events":{events},"import_id":7}}"#),
+                ));
             }
             if url.contains("/contacts/7.json") {
                 contact_calls += 1;
@@ -666,7 +678,10 @@ mod tests {
         assert_eq!(imported.user_id.as_deref(), Some("u1"));
         assert_eq!(imported.echo.as_deref(), Some("e1"));
         assert!(imported.owner.is_some());
-        assert!(imported.contacts.iter().all(|c| c.source == SOURCE && !c.id.is_empty()));
+        assert!(imported
+            .contacts
+            .iter()
+            .all(|c| c.source == SOURCE && !c.id.is_empty()));
         let requests = transport.requests();
         // Basic auth on every request, include and user_id on begin.
         assert!(requests
@@ -690,10 +705,20 @@ mod tests {
             .collect();
         assert_eq!(
             pages,
-            ["start=0&count=10", "start=0&count=10", "start=10&count=10", "start=20&count=10"]
+            [
+                "start=0&count=10",
+                "start=0&count=10",
+                "start=10&count=10",
+                "start=20&count=10"
+            ]
         );
-        assert!(reports.iter().any(|p| p.phase == Phase::Gathering && p.gathered == 20));
-        assert_eq!(reports.last().map(|p| (p.phase, p.gathered)), Some((Phase::Done, 23)));
+        assert!(reports
+            .iter()
+            .any(|p| p.phase == Phase::Gathering && p.gathered == 20));
+        assert_eq!(
+            reports.last().map(|p| (p.phase, p.gathered)),
+            Some((Phase::Done, 23))
+        );
     }
 
     #[test]
@@ -702,7 +727,9 @@ mod tests {
         let client = Client::new("http://cs", None, Format::Json);
         let mut job = Job::new(&transport, JobOptions::default());
         let outcome = block_on(client.import(&mut job, &request(password())));
-        assert!(matches!(outcome, Err(Error::WrongCredentials { message: Some(m) }) if m.contains("Invalid")));
+        assert!(
+            matches!(outcome, Err(Error::WrongCredentials { message: Some(m) }) if m.contains("Invalid"))
+        );
         // No credentials: no Authorization header (the proxy adds it).
         assert!(transport
             .requests()
@@ -718,10 +745,7 @@ mod tests {
         let outcome = {
             let mut job = Job::new(&transport, JobOptions::default())
                 .on_progress(|p| urls.extend(p.consent_url.clone()));
-            block_on(client.import(
-                &mut job,
-                &request(Access::Consent { redirect_url: None }),
-            ))
+            block_on(client.import(&mut job, &request(Access::Consent { redirect_url: None })))
         };
         assert_eq!(outcome.map(|i| i.contacts.len()), Ok(2));
         assert_eq!(urls.first().map(String::as_str), Some("https://consent/x"));
@@ -736,7 +760,10 @@ mod tests {
             description: Some(d.into()),
         };
         assert!(matches!(
-            standing(&[event("INITIALIZING", "ERROR", "User denied consent")], false),
+            standing(
+                &[event("INITIALIZING", "ERROR", "User denied consent")],
+                false
+            ),
             Err(Error::ConsentRefused { .. })
         ));
         assert!(matches!(
@@ -752,7 +779,10 @@ mod tests {
     #[test]
     fn wrong_domain_credentials_are_unauthorized_and_begin_is_not_resent() {
         let transport = MemoryTransport::new(|_, _| {
-            Ok(Response::new(401, r#"{"error":{"message":"Invalid domain key"}}"#))
+            Ok(Response::new(
+                401,
+                r#"{"error":{"message":"Invalid domain key"}}"#,
+            ))
         });
         let client = Client::new("http://cs", None, Format::Json);
         let mut job = Job::new(&transport, JobOptions::default());
@@ -792,7 +822,9 @@ mod tests {
         assert_eq!(imported.echo.as_deref(), Some("hi"));
         assert_eq!(imported.user_id, None);
         assert_eq!(
-            imported.owner.and_then(|o| o.emails.first().map(|e| e.address.clone())),
+            imported
+                .owner
+                .and_then(|o| o.emails.first().map(|e| e.address.clone())),
             Some("me@x.org".into())
         );
     }
@@ -803,7 +835,10 @@ mod tests {
             Ok(if request.url.contains("begin_import") {
                 Response::new(200, r#"{"status":"success","import_id":1}"#)
             } else {
-                Response::new(200, r#"{"events":[{"event_type":"GATHERING","status":"INPROGRESS","value":1}]}"#)
+                Response::new(
+                    200,
+                    r#"{"events":[{"event_type":"GATHERING","status":"INPROGRESS","value":1}]}"#,
+                )
             })
         });
         let client = Client::new("http://cs", None, Format::Json);

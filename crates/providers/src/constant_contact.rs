@@ -458,7 +458,11 @@ mod tests {
             username: "joe".into(),
             credentials: Some(BasicAuth::new("joe", "pw")),
         };
-        let contacts = vec![person(3, "Fred"), Contact::default(), person(4, "Boston, MA")];
+        let contacts = vec![
+            person(3, "Fred"),
+            Contact::default(),
+            person(4, "Boston, MA"),
+        ];
         let mut job = Job::new(&transport, JobOptions::default());
         let report = block_on(client.export(
             &mut job,
@@ -472,7 +476,10 @@ mod tests {
         assert_eq!(report.skipped, vec![(1, "no e-mail address".to_string())]);
         let activity = &report.activities[0];
         assert_eq!(activity.status.as_deref(), Some("PENDING"));
-        assert_eq!(activity.id.as_deref(), Some("http://cc/ws/customers/joe/activities/a1"));
+        assert_eq!(
+            activity.id.as_deref(),
+            Some("http://cc/ws/customers/joe/activities/a1")
+        );
         // Line 3 = the second row = contact index 2.
         assert_eq!(activity.errors[0].contact, Some(2));
         let requests = transport.requests();
@@ -529,7 +536,10 @@ mod tests {
             &["1".into()],
             Encoding::UrlEncoded,
         ));
-        assert!(matches!(report.error, Some(Error::Http { status: 500, .. })));
+        assert!(matches!(
+            report.error,
+            Some(Error::Http { status: 500, .. })
+        ));
         assert_eq!(report.rows_unsent, 2);
         assert_eq!(transport.request_count(), 1);
     }

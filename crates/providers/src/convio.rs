@@ -133,22 +133,20 @@ impl Client {
                 "FAILURE" | "FAILED" | "ERROR" => {
                     let events = status.events.join("; ");
                     let lower = events.to_lowercase();
-                    return Err(
-                        if lower.contains("denied") || lower.contains("refused") {
-                            Error::ConsentRefused {
-                                message: Some(events),
-                            }
-                        } else {
-                            Error::Provider {
-                                message: if events.is_empty() {
-                                    "the import job failed".into()
-                                } else {
-                                    events
-                                },
-                                code: Some(status.status),
-                            }
-                        },
-                    );
+                    return Err(if lower.contains("denied") || lower.contains("refused") {
+                        Error::ConsentRefused {
+                            message: Some(events),
+                        }
+                    } else {
+                        Error::Provider {
+                            message: if events.is_empty() {
+                                "the import job failed".into()
+                            } else {
+                                events
+                            },
+                            code: Some(status.status),
+                        }
+                    });
                 }
                 _ if status.events.is_empty() => {}
                 _ => job.report(Phase::Gathering, None, None),
@@ -326,7 +324,10 @@ impl Tree {
             }
             Tree::Xml(root) => {
                 let error = answer::find(root, "errorResponse")?;
-                Some((answer::child(error, "code"), answer::child(error, "message")))
+                Some((
+                    answer::child(error, "code"),
+                    answer::child(error, "message"),
+                ))
             }
         }
     }
@@ -442,7 +443,10 @@ mod tests {
         assert_eq!(consent.as_deref(), Some("https://oauth/42"));
         assert_eq!(imported.contacts.len(), 1);
         assert_eq!(
-            imported.contacts[0].emails.first().map(|e| e.address.as_str()),
+            imported.contacts[0]
+                .emails
+                .first()
+                .map(|e| e.address.as_str()),
             Some("bob@example.com")
         );
         assert_eq!(transport.request_count(), 5);
@@ -468,7 +472,11 @@ mod tests {
 
     #[test]
     fn error_responses_are_typed() {
-        for (code, expected) in [("2", "unauthorized"), ("3", "wrong_credentials"), ("10", "provider")] {
+        for (code, expected) in [
+            ("2", "unauthorized"),
+            ("3", "wrong_credentials"),
+            ("10", "provider"),
+        ] {
             let body = format!(r#"{{"errorResponse":{{"code":"{code}","message":"nope"}}}}"#);
             let transport = MemoryTransport::new(move |_, _| Ok(Response::new(403, body.clone())));
             let mut job = Job::new(&transport, JobOptions::default());
@@ -476,7 +484,10 @@ mod tests {
             assert_eq!(outcome.map(|_| ()).map_err(|e| e.code()), Err(expected));
         }
         let transport = MemoryTransport::new(|_, _| {
-            Ok(Response::new(403, "<errorResponse><code>2</code><message>Bad key</message></errorResponse>"))
+            Ok(Response::new(
+                403,
+                "<errorResponse><code>2</code><message>Bad key</message></errorResponse>",
+            ))
         });
         let mut job = Job::new(&transport, JobOptions::default());
         let outcome = block_on(client(Format::Xml).import(&mut job, "GOOGLE", None));

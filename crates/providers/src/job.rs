@@ -376,9 +376,8 @@ impl<'a, T: Transport> Job<'a, T> {
                 problems.push(Problem::new(source, position, error));
             }
             if contact.is_empty() && !contact.deleted {
-                let error = contacts::Error::MalformedRecord(
-                    "no name, e-mail, phone or address".into(),
-                );
+                let error =
+                    contacts::Error::MalformedRecord("no name, e-mail, phone or address".into());
                 problems.push(Problem::new(source, position, error));
                 continue;
             }

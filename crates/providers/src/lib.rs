@@ -14,10 +14,10 @@
 //! Every client takes a base URL, so the same code talks to the provider (natively) or to the
 //! proxy (in the browser), and every secret is optional: behind the proxy the browser has none.
 
+mod answer;
 pub mod cloudsponge;
 pub mod constant_contact;
 pub mod convio;
-mod answer;
 mod error;
 pub mod job;
 pub mod popsell;

@@ -291,7 +291,10 @@ fn popsell_shape(contact: &Contact) -> PopsellContact {
         .iter()
         .find(|p| p.label != contacts::Label::Mobile);
     PopsellContact {
-        Id: contact.source_id.clone().unwrap_or_else(|| contact.id.clone()),
+        Id: contact
+            .source_id
+            .clone()
+            .unwrap_or_else(|| contact.id.clone()),
         Gender: extra("Gender"),
         FirstName: contact.name.given.clone().or(contact.name.display.clone()),
         LastName: contact.name.family.clone(),
@@ -431,7 +434,11 @@ mod tests {
             };
             Ok(Response::new(200, body))
         });
-        let client = Client::with_key("http://h/api/{customer_id}/contacts?token={token}", "7", "k");
+        let client = Client::with_key(
+            "http://h/api/{customer_id}/contacts?token={token}",
+            "7",
+            "k",
+        );
         let mut state = PopsellSync::default();
         let mut job = Job::new(&transport, JobOptions::default());
         let first = block_on(state.sync(&client, &mut job, None)).unwrap_or_else(|e| panic!("{e}"));
@@ -440,14 +447,18 @@ mod tests {
         // Through a JSON state file and back.
         let saved = serde_json::to_string(&state).unwrap_or_default();
         let mut state: PopsellSync = serde_json::from_str(&saved).unwrap_or_default();
-        let second = block_on(state.sync(&client, &mut job, None)).unwrap_or_else(|e| panic!("{e}"));
+        let second =
+            block_on(state.sync(&client, &mut job, None)).unwrap_or_else(|e| panic!("{e}"));
         assert!(urls.borrow()[1].ends_with("&date=2015-12-06+08%3A00%3A00"));
         let ids: Vec<(Option<&str>, bool)> = second
             .contacts
             .iter()
             .map(|c| (c.source_id.as_deref(), c.deleted))
             .collect();
-        assert_eq!(ids, [(Some("B2"), false), (Some("C3"), false), (Some("A1"), true)]);
+        assert_eq!(
+            ids,
+            [(Some("B2"), false), (Some("C3"), false), (Some("A1"), true)]
+        );
         assert_eq!(state.contacts.len(), 2);
         assert_eq!(state.last_sync.as_deref(), Some("2016-01-02 00:00:00"));
         let token = token("k", "7");
@@ -475,8 +486,9 @@ mod tests {
 
     #[test]
     fn response_round_trips_through_the_reader() {
-        let source: Value = serde_json::from_str(&person("A1", "Aurélie", "2015-12-05 10:12:54", true))
-            .unwrap_or_default();
+        let source: Value =
+            serde_json::from_str(&person("A1", "Aurélie", "2015-12-05 10:12:54", true))
+                .unwrap_or_default();
         let mut contact = contacts::json::popsell_contact(&source);
         contact.updated_at = Some("2015-12-05T10:12:54Z".into());
         let written = write_response(&[contact]);

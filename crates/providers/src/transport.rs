@@ -13,11 +13,11 @@ use std::time::Duration;
 
 use crate::error::Result;
 
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
 pub mod memory;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
-#[cfg(target_arch = "wasm32")]
-pub mod browser;
 
 /// The HTTP methods the protocols use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,7 +291,10 @@ mod tests {
         assert_eq!(join("http://h/x/", "/a"), "http://h/x/a");
         assert_eq!(with_query("http://h/a", "b=1"), "http://h/a?b=1");
         assert_eq!(with_query("http://h/a?x=1", "b=1"), "http://h/a?x=1&b=1");
-        assert_eq!(form([("a", "Boston, MA"), ("b", "x@y")]), "a=Boston%2C+MA&b=x%40y");
+        assert_eq!(
+            form([("a", "Boston, MA"), ("b", "x@y")]),
+            "a=Boston%2C+MA&b=x%40y"
+        );
     }
 
     #[test]

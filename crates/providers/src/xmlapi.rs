@@ -178,8 +178,12 @@ impl Client {
         inner: &str,
     ) -> Result<Element> {
         let body = request_xml(method, inner).into_bytes();
-        let request = Request::post(self.endpoint.clone(), "application/xml; charset=utf-8", body)
-            .basic_auth(self.credentials.as_ref());
+        let request = Request::post(
+            self.endpoint.clone(),
+            "application/xml; charset=utf-8",
+            body,
+        )
+        .basic_auth(self.credentials.as_ref());
         let answer = job.post(request).await?;
         let parsed = answer::xml(&answer, method);
         if let Ok(root) = &parsed {
@@ -209,7 +213,11 @@ impl Client {
     }
 
     /// `contact.create`: returns the new `contact_id`.
-    pub async fn create<T: Transport>(&self, job: &mut Job<'_, T>, fields: &Fields) -> Result<String> {
+    pub async fn create<T: Transport>(
+        &self,
+        job: &mut Job<'_, T>,
+        fields: &Fields,
+    ) -> Result<String> {
         let mut inner = String::from("<contact>");
         fields.write(&mut inner);
         inner.push_str("</contact>");
@@ -233,7 +241,11 @@ impl Client {
     }
 
     /// `contact.get`: the raw (not normalized) contact.
-    pub async fn get<T: Transport>(&self, job: &mut Job<'_, T>, contact_id: &str) -> Result<Contact> {
+    pub async fn get<T: Transport>(
+        &self,
+        job: &mut Job<'_, T>,
+        contact_id: &str,
+    ) -> Result<Contact> {
         let mut inner = String::new();
         element(&mut inner, "contact_id", contact_id);
         let root = self.call(job, "contact.get", &inner).await?;
@@ -269,7 +281,11 @@ impl Client {
         element(&mut inner, "per_page", &per_page.to_string());
         let root = self.call(job, "contact.list", &inner).await?;
         let attrs = root.child("contacts");
-        let number = |name: &str| attrs.and_then(|c| c.attr(name)).and_then(|v| v.trim().parse().ok());
+        let number = |name: &str| {
+            attrs
+                .and_then(|c| c.attr(name))
+                .and_then(|v| v.trim().parse().ok())
+        };
         Ok(ListPage {
             contacts: contacts::xml::contact_elements(&root)
                 .into_iter()
@@ -307,7 +323,11 @@ impl Client {
     }
 
     /// Reads every contact matching `filter`, normalized.
-    pub async fn import<T: Transport>(&self, job: &mut Job<'_, T>, filter: &Filter) -> Result<Imported> {
+    pub async fn import<T: Transport>(
+        &self,
+        job: &mut Job<'_, T>,
+        filter: &Filter,
+    ) -> Result<Imported> {
         job.report(Phase::Fetching, Some(0), None);
         let raw = self.list_all(job, filter).await?;
         let mut imported = Imported::default();
@@ -332,9 +352,10 @@ impl Client {
             job.report(Phase::Sending, Some(index as u64), Some(total));
             let fields = Fields::of(contact, Some(client_id));
             let Some(email) = fields.email.clone() else {
-                report
-                    .failed
-                    .push((index, Error::Invalid("no e-mail address to match on".into())));
+                report.failed.push((
+                    index,
+                    Error::Invalid("no e-mail address to match on".into()),
+                ));
                 continue;
             };
             match self.upsert_one(job, &fields, &email, client_id).await {
@@ -413,7 +434,9 @@ mod tests {
             };
             let (page, per_page) = (number("page"), number("per_page"));
             let start = (page - 1) * per_page;
-            let items: String = (start..(start + per_page).min(total)).map(contact_xml).collect();
+            let items: String = (start..(start + per_page).min(total))
+                .map(contact_xml)
+                .collect();
             let pages = total.div_ceil(per_page).max(1);
             let answer = if with_attrs {
                 format!("<response status=\"ok\"><contacts page=\"{page}\" per_page=\"{per_page}\" pages=\"{pages}\" total=\"{total}\">{items}</contacts></response>")
@@ -434,7 +457,8 @@ mod tests {
                 client_id: Some("1".into()),
                 email: None,
             };
-            let imported = block_on(client.import(&mut job, &filter)).unwrap_or_else(|e| panic!("{e}"));
+            let imported =
+                block_on(client.import(&mut job, &filter)).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(imported.contacts.len(), 250);
             assert_eq!(transport.request_count(), 3);
             let first = transport.requests()[0].1.body_text();
@@ -470,7 +494,10 @@ mod tests {
             let body = request.body_text();
             let answer = if body.contains("contact.list") {
                 // E-mail filters match regardless of case, as most servers do.
-                if body.to_lowercase().contains("<email>jane1@example.com</email>") {
+                if body
+                    .to_lowercase()
+                    .contains("<email>jane1@example.com</email>")
+                {
                     format!("<response status=\"ok\"><contacts page=\"1\" per_page=\"100\" pages=\"1\" total=\"1\">{}</contacts></response>", contact_xml(1))
                 } else {
                     "<response status=\"ok\"><contacts page=\"1\" per_page=\"100\" pages=\"1\" total=\"0\"></contacts></response>".into()

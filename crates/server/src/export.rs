@@ -29,10 +29,20 @@ enum Destination {
         #[arg(long, value_name = "URL")]
         endpoint: String,
         /// The account's user name.
-        #[arg(long, value_name = "U", env = "CONTACT_PICKER_CONSTANT_CONTACT_USERNAME", hide_env_values = true)]
+        #[arg(
+            long,
+            value_name = "U",
+            env = "CONTACT_PICKER_CONSTANT_CONTACT_USERNAME",
+            hide_env_values = true
+        )]
         username: String,
         /// The account's password.
-        #[arg(long, value_name = "P", env = "CONTACT_PICKER_CONSTANT_CONTACT_PASSWORD", hide_env_values = true)]
+        #[arg(
+            long,
+            value_name = "P",
+            env = "CONTACT_PICKER_CONSTANT_CONTACT_PASSWORD",
+            hide_env_values = true
+        )]
         password: String,
         /// A list URI (or a list number); repeat for several lists.
         #[arg(long = "list", value_name = "URI", required = true)]
@@ -116,8 +126,8 @@ pub fn run_export(args: Args) -> anyhow::Result<ExitCode> {
             };
             let mut printer = ProgressPrinter::new("constant-contact");
             let report = {
-                let mut job = Job::new(&transport, JobOptions::default())
-                    .on_progress(|p| printer.show(p));
+                let mut job =
+                    Job::new(&transport, JobOptions::default()).on_progress(|p| printer.show(p));
                 run(client.export(&mut job, &contacts, activity, &lists, encoding))?
             };
             printer.finish();
@@ -138,7 +148,10 @@ pub fn run_export(args: Args) -> anyhow::Result<ExitCode> {
                         .unwrap_or_else(|| "unknown contact".into());
                     println!(
                         "  line {}: {} ({who})",
-                        error.line.map(|l| l.to_string()).unwrap_or_else(|| "?".into()),
+                        error
+                            .line
+                            .map(|l| l.to_string())
+                            .unwrap_or_else(|| "?".into()),
                         error.message
                     );
                 }
@@ -171,8 +184,8 @@ pub fn run_export(args: Args) -> anyhow::Result<ExitCode> {
             let client = xmlapi::Client::new(endpoint, None);
             let mut printer = ProgressPrinter::new("xmlapi");
             let report = {
-                let mut job = Job::new(&transport, JobOptions::default())
-                    .on_progress(|p| printer.show(p));
+                let mut job =
+                    Job::new(&transport, JobOptions::default()).on_progress(|p| printer.show(p));
                 run(client.upsert(&mut job, &contacts, &client_id))?
             };
             printer.finish();

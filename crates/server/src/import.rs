@@ -38,10 +38,20 @@ enum Source {
         #[arg(long, value_name = "URL")]
         endpoint: String,
         /// The domain key.
-        #[arg(long, value_name = "K", env = "CONTACT_PICKER_CLOUDSPONGE_DOMAIN_KEY", hide_env_values = true)]
+        #[arg(
+            long,
+            value_name = "K",
+            env = "CONTACT_PICKER_CLOUDSPONGE_DOMAIN_KEY",
+            hide_env_values = true
+        )]
         domain_key: String,
         /// The domain password.
-        #[arg(long, value_name = "P", env = "CONTACT_PICKER_CLOUDSPONGE_DOMAIN_PASSWORD", hide_env_values = true)]
+        #[arg(
+            long,
+            value_name = "P",
+            env = "CONTACT_PICKER_CLOUDSPONGE_DOMAIN_PASSWORD",
+            hide_env_values = true
+        )]
         domain_password: String,
         /// The service code (icloud, gmail, yahoo, ...).
         #[arg(long, value_name = "S")]
@@ -50,7 +60,12 @@ enum Source {
         #[arg(long, value_name = "U", requires = "password")]
         username: Option<String>,
         /// The visitor's password at the service.
-        #[arg(long, value_name = "W", env = "CONTACT_PICKER_CLOUDSPONGE_PASSWORD", hide_env_values = true)]
+        #[arg(
+            long,
+            value_name = "W",
+            env = "CONTACT_PICKER_CLOUDSPONGE_PASSWORD",
+            hide_env_values = true
+        )]
         password: Option<String>,
         /// Print a consent URL on stderr and wait for the import to finish.
         #[arg(long, conflicts_with = "username")]
@@ -72,13 +87,28 @@ enum Source {
         #[arg(long, value_name = "URL")]
         endpoint: String,
         /// The API key.
-        #[arg(long, value_name = "K", env = "CONTACT_PICKER_CONVIO_API_KEY", hide_env_values = true)]
+        #[arg(
+            long,
+            value_name = "K",
+            env = "CONTACT_PICKER_CONVIO_API_KEY",
+            hide_env_values = true
+        )]
         api_key: String,
         /// A session token from login, authenticateUser or getSingleSignOnToken.
-        #[arg(long, value_name = "T", env = "CONTACT_PICKER_CONVIO_SSO_AUTH_TOKEN", hide_env_values = true)]
+        #[arg(
+            long,
+            value_name = "T",
+            env = "CONTACT_PICKER_CONVIO_SSO_AUTH_TOKEN",
+            hide_env_values = true
+        )]
         sso_auth_token: Option<String>,
         /// An auth token from a [[S86]] session tag.
-        #[arg(long, value_name = "T", env = "CONTACT_PICKER_CONVIO_AUTH", hide_env_values = true)]
+        #[arg(
+            long,
+            value_name = "T",
+            env = "CONTACT_PICKER_CONVIO_AUTH",
+            hide_env_values = true
+        )]
         auth: Option<String>,
         /// The address book to import.
         #[arg(long, value_name = "GOOGLE|YAHOO", value_parser = ["GOOGLE", "YAHOO"])]
@@ -98,7 +128,12 @@ enum Source {
         #[arg(long, value_name = "ID")]
         customer_id: String,
         /// The static key the token is made from.
-        #[arg(long, value_name = "KEY", env = "CONTACT_PICKER_POPSELL_STATIC_KEY", hide_env_values = true)]
+        #[arg(
+            long,
+            value_name = "KEY",
+            env = "CONTACT_PICKER_POPSELL_STATIC_KEY",
+            hide_env_values = true
+        )]
         static_key: String,
         /// Only contacts modified after this time ('YYYY-MM-DD HH:MM:SS').
         #[arg(long, value_name = "'YYYY-MM-DD HH:MM:SS'")]
@@ -159,10 +194,7 @@ pub fn run_import(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn import(
-    source: &Source,
-    job: &mut Job<'_, ReqwestTransport>,
-) -> anyhow::Result<Imported> {
+async fn import(source: &Source, job: &mut Job<'_, ReqwestTransport>) -> anyhow::Result<Imported> {
     use providers::{cloudsponge, convio, popsell, xmlapi};
     Ok(match source {
         Source::Cloudsponge {
@@ -238,19 +270,21 @@ async fn import(
             state,
             common: _,
         } => {
-            let since = match since {
-                Some(text) => Some(popsell::parse_date(text).with_context(|| {
-                    format!("--since {text:?} is not 'YYYY-MM-DD HH:MM:SS'")
-                })?),
-                None => None,
-            };
+            let since =
+                match since {
+                    Some(text) => Some(popsell::parse_date(text).with_context(|| {
+                        format!("--since {text:?} is not 'YYYY-MM-DD HH:MM:SS'")
+                    })?),
+                    None => None,
+                };
             let client = popsell::Client::with_key(endpoint, customer_id, static_key);
             let mut sync = match state {
                 Some(path) if path.exists() => {
                     let text = std::fs::read_to_string(path)
                         .with_context(|| format!("cannot read {}", path.display()))?;
-                    serde_json::from_str(&text)
-                        .with_context(|| format!("{} is not a Popsell state file", path.display()))?
+                    serde_json::from_str(&text).with_context(|| {
+                        format!("{} is not a Popsell state file", path.display())
+                    })?
                 }
                 _ => popsell::PopsellSync::default(),
             };
@@ -278,12 +312,14 @@ async fn import(
 
 /// Writes the state next to its final place, then renames it, so an interrupted run never
 /// leaves a half-written state file.
-fn save_state(path: &std::path::Path, state: &providers::popsell::PopsellSync) -> anyhow::Result<()> {
+fn save_state(
+    path: &std::path::Path,
+    state: &providers::popsell::PopsellSync,
+) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(state)?;
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".tmp");
-    std::fs::write(&temporary, text)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(&temporary, text).with_context(|| format!("cannot write {}", path.display()))?;
     std::fs::rename(&temporary, path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
@@ -319,7 +355,10 @@ impl ProgressPrinter {
         if progress.phase == Phase::Consent {
             self.finish();
             if let Some(url) = &progress.consent_url {
-                eprintln!("{}: open this URL to allow access, then wait here:\n{url}", self.name);
+                eprintln!(
+                    "{}: open this URL to allow access, then wait here:\n{url}",
+                    self.name
+                );
             }
             return;
         }
