@@ -105,21 +105,28 @@ fn extract(value: &str) -> Result<&str, &'static str> {
             return if inner.is_empty() {
                 Err("empty angle brackets")
             } else {
-                Ok(inner)
+                // The pipe rule applies inside brackets too, so that normalizing an address
+                // twice gives the same address (found by fuzzing: `<a.b|c@d.org>`).
+                Ok(split_pipe(inner))
             };
         }
     }
-    let value = strip_mailto(value);
-    if let Some((name, address)) = value.split_once('|') {
+    Ok(split_pipe(strip_mailto(value)))
+}
+
+/// `Name|addr` → `addr`, when what precedes the last pipe looks like a name (a name never
+/// holds a pipe, so a second pass finds nothing more to split).
+fn split_pipe(value: &str) -> &str {
+    if let Some((name, address)) = value.rsplit_once('|') {
         let name = name.trim();
         let looks_like_name = name
             .chars()
             .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | ',' | '\'' | '-' | '"'));
         if looks_like_name && address.contains('@') {
-            return Ok(address.trim_matches([' ', '\t']));
+            return address.trim_matches([' ', '\t']);
         }
     }
-    Ok(value)
+    value
 }
 
 fn strip_mailto(value: &str) -> &str {
@@ -522,5 +529,14 @@ mod tests {
         emails(&mut list, &mut Vec::new());
         assert_eq!(list[0].address, "b@example.at");
         assert!(list[0].primary && !list[1].primary);
+    }
+
+    #[test]
+    fn normalizing_twice_changes_nothing() {
+        // Fuzz-found: the pipe rule was applied outside angle brackets only.
+        for raw in ["teco-.s.|qao-.s.|qa.oa.co@on.oog", "<qao-.s.|qa.oa.co@on.oog>", "John Smith|john@example.com", "x1|y@example.com", "<mailto:a@b.co>"] {
+            let once = email(raw).expect(raw);
+            assert_eq!(email(&once).as_deref(), Ok(once.as_str()), "{raw}");
+        }
     }
 }
