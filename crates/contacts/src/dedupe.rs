@@ -482,3 +482,416 @@ fn share_email_or_phone(a: Option<&Contact>, b: Option<&Contact>) -> bool {
     b.emails.iter().filter_map(|e| email_key(&e.address)).any(|k| emails.contains(&k))
         || b.phones.iter().filter_map(phone_key).any(|k| phones.contains(k))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::stamp;
+    use crate::model::{Name, Phone};
+
+    /// A stamped record from `test.vcf` at `line`: "Given Family" (or one word), e-mails (the
+    /// first primary), phones (E.164 when they start with '+').
+    fn person(line: u32, name: &str, emails: &[&str], phones: &[&str]) -> Contact {
+        let mut words = name.split_whitespace();
+        let given = words.next().map(str::to_string);
+        let family = words.last().map(str::to_string);
+        let mut contact = Contact {
+            name: Name { display: (!name.is_empty()).then(|| name.to_string()), given, family, ..Name::default() },
+            emails: emails
+                .iter()
+                .enumerate()
+                .map(|(i, a)| Email { address: a.to_string(), primary: i == 0, ..Email::default() })
+                .collect(),
+            phones: phones
+                .iter()
+                .map(|p| Phone { number: p.to_string(), e164: p.starts_with('+'), raw: p.to_string(), ..Phone::default() })
+                .collect(),
+            ..Contact::default()
+        };
+        stamp(&mut contact, "test.vcf", Some(line));
+        contact
+    }
+
+    fn lines(contact: &Contact) -> Vec<Option<u32>> {
+        contact.sources.iter().map(|s| s.line).collect()
+    }
+
+    #[test]
+    fn same_email_in_any_case_merges_and_keeps_provenance() {
+        let a = person(1, "Ada Lovelace", &["Ada@Example.org", "ada@home.example"], &[]);
+        let b = person(5, "Ada Lovelace", &["ada@example.ORG", "ada@work.example"], &[]);
+        let base_id = a.id.clone();
+        let merged = merge(vec![a, b]);
+        assert_eq!(merged.len(), 1);
+        let ada = &merged[0];
+        assert_eq!(ada.id, base_id);
+        assert_eq!(lines(ada), vec![Some(1), Some(5)]);
+        let emails: Vec<(&str, &[usize])> = ada.emails.iter().map(|e| (e.address.as_str(), &e.sources[..])).collect();
+        assert_eq!(emails, vec![("Ada@Example.org", &[0, 1][..]), ("ada@home.example", &[0][..]), ("ada@work.example", &[1][..])]);
+        assert_eq!(ada.merges, vec![MergeNote { source: 1, reason: MatchKind::Email, value: "Ada@Example.org".into() }]);
+        assert!(ada.possible_duplicates.is_empty());
+    }
+
+    #[test]
+    fn chains_merge_transitively_and_each_merge_says_why() {
+        let a = person(1, "Grace Hopper", &["grace@navy.mil"], &[]);
+        let b = person(2, "Grace Hopper", &["grace@navy.mil"], &["+12025550143"]);
+        let c = person(3, "G. Hopper", &["amazing.grace@example.com"], &["+12025550143"]);
+        let d = person(4, "Someone Else", &["else@example.com"], &[]);
+        let merged = merge(vec![a, b, c, d]);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(lines(&merged[0]), vec![Some(1), Some(2), Some(3)]);
+        assert_eq!(
+            merged[0].merges,
+            vec![
+                MergeNote { source: 1, reason: MatchKind::Email, value: "grace@navy.mil".into() },
+                MergeNote { source: 2, reason: MatchKind::Phone, value: "+12025550143".into() },
+            ]
+        );
+        assert_eq!(merged[0].phones.len(), 1);
+        assert_eq!(merged[0].phones[0].sources, vec![1, 2]);
+        assert_eq!(lines(&merged[1]), vec![Some(4)]);
+    }
+
+    #[test]
+    fn a_chain_through_a_later_record_joins_groups_seen_apart() {
+        // A and C look unrelated until B (last) links both.
+        let a = person(1, "Ada Lovelace", &["ada@example.org"], &[]);
+        let c = person(2, "Ada King", &["countess@example.org"], &[]);
+        let b = person(3, "Ada Lovelace", &["countess@example.org", "ada@example.org"], &[]);
+        let merged = merge(vec![a, c, b]);
+        assert_eq!(merged.len(), 1);
+        assert_eq!(lines(&merged[0]), vec![Some(1), Some(2), Some(3)]);
+        assert_eq!(merged[0].merges.len(), 2);
+        assert_eq!(merged[0].merges[0].source, 1);
+        assert_eq!(merged[0].merges[0].value, "countess@example.org");
+        assert_eq!(merged[0].merges[1].source, 2);
+    }
+
+    #[test]
+    fn phone_only_merges_when_names_agree_or_are_missing() {
+        let a = person(1, "John Smith", &[], &["+41446681800"]);
+        let b = person(2, "J Smith", &[], &["+41446681800"]);
+        let c = person(3, "", &["nameless@example.com"], &["+41446681800"]);
+        let merged = merge(vec![a, b, c]);
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].phones[0].sources, vec![0, 1, 2]);
+        assert!(merged[0].merges.iter().all(|m| m.reason == MatchKind::Phone));
+    }
+
+    #[test]
+    fn a_shared_landline_does_not_merge_different_people() {
+        let mary = person(1, "Mary Jones", &["mary@example.com"], &["+441632960961"]);
+        let john = person(2, "John Smith", &["john@example.com"], &["+441632960961"]);
+        let merged = merge(vec![mary, john]);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(
+            merged[0].possible_duplicates,
+            vec![DuplicateNote { id: merged[1].id.clone(), reason: MatchKind::Phone, value: "+441632960961".into() }]
+        );
+        assert_eq!(
+            merged[1].possible_duplicates,
+            vec![DuplicateNote { id: merged[0].id.clone(), reason: MatchKind::Phone, value: "+441632960961".into() }]
+        );
+    }
+
+    #[test]
+    fn a_nameless_record_does_not_bridge_two_different_names() {
+        let switchboard = person(1, "", &[], &["+441632960000"]);
+        let mary = person(2, "Mary Jones", &[], &["+441632960000"]);
+        let john = person(3, "John Smith", &[], &["+441632960000"]);
+        let merged = merge(vec![switchboard, mary, john]);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(lines(&merged[0]), vec![Some(1), Some(2)]);
+        assert_eq!(merged[0].name.display.as_deref(), Some("Mary Jones"));
+        assert_eq!(lines(&merged[1]), vec![Some(3)]);
+    }
+
+    #[test]
+    fn an_email_match_merges_even_when_names_differ() {
+        let a = person(1, "Mary Jones", &["family@example.com"], &[]);
+        let b = person(2, "John Smith", &["family@example.com"], &[]);
+        assert_eq!(merge(vec![a, b]).len(), 1);
+    }
+
+    #[test]
+    fn short_or_non_e164_numbers_link_nothing() {
+        let a = person(1, "Ada Lovelace", &[], &["+123"]);
+        let b = person(2, "Ada Lovelace", &[], &["+123"]);
+        let c = person(3, "Ada Lovelace", &[], &["0446681800"]);
+        let d = person(4, "Ada Lovelace", &[], &["0446681800"]);
+        let merged = merge(vec![a, b, c, d]);
+        assert_eq!(merged.len(), 4);
+        // Same name, no shared key: each is a possible duplicate of the three others.
+        for contact in &merged {
+            assert_eq!(contact.possible_duplicates.len(), 3);
+            assert!(contact.possible_duplicates.iter().all(|d| d.reason == MatchKind::Name && d.value == "ada lovelace"));
+        }
+    }
+
+    #[test]
+    fn name_only_matches_are_possible_duplicates_on_both_sides() {
+        let a = person(1, "Aurélie Durand", &["aurelie@example.fr"], &[]);
+        let b = person(2, "DURAND Aurelie", &["a.durand@example.com"], &[]);
+        let c = person(3, "Zoë Weiß", &["zoe@example.at"], &[]);
+        let merged = merge(vec![a, b, c]);
+        assert_eq!(merged.len(), 3);
+        assert_eq!(
+            merged[0].possible_duplicates,
+            vec![DuplicateNote { id: merged[1].id.clone(), reason: MatchKind::Name, value: "aurelie durand".into() }]
+        );
+        assert_eq!(
+            merged[1].possible_duplicates,
+            vec![DuplicateNote { id: merged[0].id.clone(), reason: MatchKind::Name, value: "aurelie durand".into() }]
+        );
+        assert!(merged[2].possible_duplicates.is_empty());
+    }
+
+    #[test]
+    fn one_name_token_needs_the_same_organization() {
+        let mut a = person(1, "Mom", &["mom@example.com"], &[]);
+        let mut b = person(2, "Mom", &["mother@example.com"], &[]);
+        assert!(merge(vec![a.clone(), b.clone()]).iter().all(|c| c.possible_duplicates.is_empty()));
+        a.organization = Some("Acme".into());
+        b.organization = Some("ACME".into());
+        let merged = merge(vec![a, b]);
+        assert_eq!(merged[0].possible_duplicates.len(), 1);
+        assert_eq!(merged[0].possible_duplicates[0].value, "mom @ acme");
+    }
+
+    #[test]
+    fn deleted_only_when_every_record_is_and_deleted_contacts_are_not_flagged() {
+        let mut a = person(1, "Ada Lovelace", &["ada@example.org"], &[]);
+        let b = person(2, "Ada Lovelace", &["ada@example.org"], &[]);
+        a.deleted = true;
+        let merged = merge(vec![a.clone(), b]);
+        assert_eq!(merged.len(), 1);
+        assert!(!merged[0].deleted);
+        let mut c = person(3, "Ada Lovelace", &["ada@example.org"], &[]);
+        c.deleted = true;
+        let merged = merge(vec![a.clone(), c]);
+        assert!(merged[0].deleted);
+        let other = person(4, "Ada Lovelace", &["lovelace@example.net"], &[]);
+        let merged = merge(vec![a, other]);
+        assert_eq!(merged.len(), 2);
+        assert!(merged.iter().all(|c| c.possible_duplicates.is_empty()));
+    }
+
+    #[test]
+    fn merged_fields_follow_the_rules() {
+        let mut a = person(1, "Ada", &["ada@example.org", "ada@home.example"], &["+442079460000"]);
+        a.organization = Some(String::new());
+        a.updated_at = Some("2020-01-01T00:00:00Z".into());
+        a.groups = vec!["Friends".into()];
+        a.extra.insert("gender".into(), "female".into());
+        a.emails[0].primary = false;
+        a.emails[1].primary = true;
+        let mut b = person(2, "Ada Lovelace", &["ADA@example.org"], &["+442079460000"]);
+        b.name.prefix = Some("Countess".into());
+        b.organization = Some("Analytical Engines".into());
+        b.updated_at = Some("2024-06-01T12:00:00Z".into());
+        b.groups = vec!["Family".into(), "Friends".into()];
+        b.extra.insert("gender".into(), "other".into());
+        b.extra.insert("language".into(), "en".into());
+        b.emails[0].label = Label::Work;
+        b.emails[0].label_raw = Some("WORK".into());
+        let mut c = person(3, "Ada Lovelace", &["ada@example.org"], &[]);
+        c.updated_at = Some("2022-01-01T00:00:00Z".into());
+        c.organization = Some("Babbage & Co".into());
+
+        let merged = merge(vec![a, b, c]);
+        assert_eq!(merged.len(), 1);
+        let ada = &merged[0];
+        assert_eq!(ada.name.prefix.as_deref(), Some("Countess"));
+        assert_eq!(ada.organization.as_deref(), Some("Analytical Engines"));
+        assert_eq!(ada.updated_at.as_deref(), Some("2024-06-01T12:00:00Z"));
+        assert_eq!(ada.groups, vec!["Friends".to_string(), "Family".to_string()]);
+        assert_eq!(ada.extra.get("gender"), Some(&serde_json::Value::from("female")));
+        assert_eq!(ada.extra.get("language"), Some(&serde_json::Value::from("en")));
+        // The base's primary comes first and is the only primary.
+        assert_eq!(ada.emails[0].address, "ada@home.example");
+        assert_eq!(ada.emails.iter().filter(|e| e.primary).count(), 1);
+        assert!(ada.emails[0].primary);
+        let main = ada.emails.iter().find(|e| e.address == "ada@example.org");
+        assert_eq!(main.map(|e| (e.label, e.sources.clone())), Some((Label::Work, vec![0, 1, 2])));
+        assert_eq!(ada.phones.len(), 1);
+        assert_eq!(ada.phones[0].sources, vec![0, 1]);
+    }
+
+    #[test]
+    fn addresses_are_kept_once() {
+        let mut a = person(1, "Ada Lovelace", &["ada@example.org"], &[]);
+        let mut b = person(2, "Ada Lovelace", &["ada@example.org"], &[]);
+        a.addresses = vec![Address {
+            street: vec!["12 St James's Square".into()],
+            locality: Some("London".into()),
+            sources: vec![0],
+            ..Address::default()
+        }];
+        b.addresses = vec![
+            Address {
+                street: vec!["12  ST JAMES'S SQUARE".into()],
+                locality: Some("london".into()),
+                label: Label::Home,
+                sources: vec![0],
+                ..Address::default()
+            },
+            Address { locality: Some("Paris".into()), sources: vec![0], ..Address::default() },
+        ];
+        let merged = merge(vec![a, b]);
+        let addresses = &merged[0].addresses;
+        assert_eq!(addresses.len(), 2);
+        assert_eq!(addresses[0].street, vec!["12 St James's Square".to_string()]);
+        assert_eq!(addresses[0].label, Label::Home);
+        assert_eq!(addresses[0].sources, vec![0, 1]);
+        assert_eq!(addresses[1].sources, vec![1]);
+    }
+
+    #[test]
+    fn merging_twice_changes_nothing() {
+        let input = vec![
+            person(1, "Grace Hopper", &["grace@navy.mil"], &[]),
+            person(2, "Aurélie Durand", &["aurelie@example.fr"], &[]),
+            person(3, "Grace Hopper", &["GRACE@navy.mil"], &["+12025550143"]),
+            person(4, "Durand Aurelie", &["a.durand@example.com"], &[]),
+            person(5, "G Hopper", &["amazing.grace@example.com"], &["+12025550143"]),
+            person(6, "Mary Jones", &[], &["+441632960961"]),
+            person(7, "John Smith", &[], &["+441632960961"]),
+            person(8, "", &["amazing.grace@example.com"], &[]),
+        ];
+        let once = merge(input);
+        assert_eq!(once.len(), 5);
+        let twice = merge(once.clone());
+        assert_eq!(twice, once);
+    }
+
+    #[test]
+    fn contacts_without_sources_get_one() {
+        let a = Contact {
+            id: "a".into(),
+            source: "crm".into(),
+            emails: vec![Email { address: "x@example.com".into(), ..Email::default() }],
+            ..Contact::default()
+        };
+        let b = Contact { id: "b".into(), source: "crm".into(), ..a.clone() };
+        let merged = merge(vec![a, b]);
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].sources.len(), 2);
+        assert_eq!(merged[0].emails[0].sources, vec![0, 1]);
+        assert!(merged[0].emails[0].primary);
+        assert_eq!(merged[0].merges[0].source, 1);
+    }
+
+    #[test]
+    fn the_same_input_gives_the_same_output_and_shuffling_keeps_the_groups() {
+        let input = vec![
+            person(1, "Grace Hopper", &["grace@navy.mil"], &[]),
+            person(2, "Aurélie Durand", &["aurelie@example.fr"], &["+33142685300"]),
+            person(3, "Grace Hopper", &["GRACE@navy.mil"], &["+12025550143"]),
+            person(4, "A Durand", &["a.durand@example.com"], &["+33142685300"]),
+            person(5, "G Hopper", &["amazing.grace@example.com"], &["+12025550143"]),
+            person(6, "Alan Turing", &["alan@example.org"], &[]),
+        ];
+        let expected = merge(input.clone());
+        assert_eq!(merge(input.clone()), expected);
+        let groups = |contacts: &[Contact]| {
+            let mut groups: Vec<Vec<Option<u32>>> = contacts
+                .iter()
+                .map(|c| {
+                    let mut l = lines(c);
+                    l.sort();
+                    l
+                })
+                .collect();
+            groups.sort();
+            groups
+        };
+        // Every rotation and the reversal: the same groups, the same e-mails per group.
+        let mut orders: Vec<Vec<Contact>> = (0..input.len())
+            .map(|k| {
+                let mut v = input.clone();
+                v.rotate_left(k);
+                v
+            })
+            .collect();
+        orders.push(input.iter().rev().cloned().collect());
+        for order in orders {
+            let first_id = order[0].id.clone();
+            let merged = merge(order);
+            assert_eq!(groups(&merged), groups(&expected));
+            assert_eq!(merged[0].id, first_id, "the first record is always a base");
+            let emails = |c: &[Contact]| {
+                let mut all: Vec<Vec<String>> = c
+                    .iter()
+                    .map(|c| {
+                        let mut e: Vec<String> = c.emails.iter().map(|e| e.address.to_lowercase()).collect();
+                        e.sort();
+                        e
+                    })
+                    .collect();
+                all.sort();
+                all
+            };
+            assert_eq!(emails(&merged), emails(&expected));
+        }
+    }
+
+    #[test]
+    fn classify_follows_luminates_three_tiers() {
+        let book = vec![
+            person(1, "Bob Smith", &["bob@example.com"], &[]),
+            person(2, "Kelly Smith", &["kelly@example.com"], &[]),
+        ];
+        let index = Book::new(&book);
+        assert_eq!(index.len(), 2);
+        let full = index.classify(&person(9, "BOB SMITH", &["Bob@Example.com"], &[]));
+        assert_eq!(full.tier, Tier::Duplicate);
+        assert_eq!(full.of.as_deref(), Some(book[0].id.as_str()));
+        assert_eq!(full.reason, Some(MatchKind::Email));
+        assert_eq!(full.value.as_deref(), Some("Bob@Example.com"));
+
+        let same_email = index.classify(&person(9, "Robert Smith", &["bob@example.com"], &[]));
+        assert_eq!((same_email.tier, same_email.reason), (Tier::PossibleDuplicate, Some(MatchKind::Email)));
+        let same_name = index.classify(&person(9, "Kelly Smith", &["k.smith@example.org"], &[]));
+        assert_eq!((same_name.tier, same_name.reason), (Tier::PossibleDuplicate, Some(MatchKind::Name)));
+        assert_eq!(same_name.of.as_deref(), Some(book[1].id.as_str()));
+        assert_eq!(same_name.value.as_deref(), Some("kelly smith"));
+        // A later full match wins over an earlier possible one.
+        let both = index.classify(&person(9, "Kelly Smith", &["bob@example.com", "kelly@example.com"], &[]));
+        assert_eq!((both.tier, both.value.as_deref()), (Tier::Duplicate, Some("kelly@example.com")));
+
+        let new = classify(&book, &person(9, "Alan Turing", &["alan@example.org"], &[]));
+        assert_eq!(new, Classification { tier: Tier::New, of: None, reason: None, value: None });
+        // "Smith" alone is not "Kelly Smith"; two nameless contacts are not the same name.
+        assert_eq!(classify(&book, &person(9, "Smith", &[], &[])).tier, Tier::New);
+        let nameless = person(1, "", &["x@example.com"], &[]);
+        assert_eq!(classify(&[nameless], &person(2, "", &["y@example.com"], &[])).tier, Tier::New);
+    }
+
+    #[test]
+    fn classify_ignores_deleted_contacts_and_serializes_tiers_in_snake_case() {
+        let mut gone = person(1, "Bob Smith", &["bob@example.com"], &[]);
+        gone.deleted = true;
+        assert_eq!(classify(&[gone], &person(2, "Bob Smith", &["bob@example.com"], &[])).tier, Tier::New);
+        assert_eq!(serde_json::to_string(&Tier::PossibleDuplicate).ok().as_deref(), Some("\"possible_duplicate\""));
+    }
+
+    /// Run with `cargo test --release -p contacts --lib hundred_thousand -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "timing figure, not a check"]
+    fn hundred_thousand_contacts() {
+        let mut input = Vec::with_capacity(100_000);
+        for i in 0..100_000u32 {
+            // Every tenth record repeats an earlier person's address (in another case).
+            let n = if i % 10 == 9 { i - 5 } else { i };
+            let email = if i % 10 == 9 { format!("Person{n}@Example.com") } else { format!("person{n}@example.com") };
+            let phone = format!("+4144{:07}", i);
+            input.push(person(i + 1, &format!("Given{} Family{}", n % 5000, n % 7000), &[&email], &[&phone]));
+        }
+        let start = std::time::Instant::now();
+        let merged = merge(input);
+        let elapsed = start.elapsed();
+        assert_eq!(merged.len(), 90_000);
+        println!("merged 100000 records into {} contacts in {:?}", merged.len(), elapsed);
+    }
+}
