@@ -11,11 +11,18 @@ fn corpus(path: &str) -> Vec<u8> {
 }
 
 fn options(merge: bool) -> Options {
-    Options { merge, ..Options::default() }
+    Options {
+        merge,
+        ..Options::default()
+    }
 }
 
 fn addresses(contact: &Contact) -> Vec<(String, Vec<usize>)> {
-    contact.emails.iter().map(|e| (e.address.clone(), e.sources.clone())).collect()
+    contact
+        .emails
+        .iter()
+        .map(|e| (e.address.clone(), e.sources.clone()))
+        .collect()
 }
 
 const ADA_VCF: &str = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lovelace;Ada;;;\r\nFN:Ada Lovelace\r\n\
@@ -28,11 +35,21 @@ BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lovelace;Ada;;;\r\nFN:Ada Lovelace\r\nEMAIL:some
 
 #[test]
 fn the_same_person_in_two_files_is_one_contact_with_both_sources() {
-    let result = import_many([("a.vcf", ADA_VCF.as_bytes()), ("b.vcf", ADA_AGAIN_VCF.as_bytes())], &options(true));
+    let result = import_many(
+        [
+            ("a.vcf", ADA_VCF.as_bytes()),
+            ("b.vcf", ADA_AGAIN_VCF.as_bytes()),
+        ],
+        &options(true),
+    );
     assert!(result.problems.is_empty(), "{:?}", result.problems);
     assert_eq!(result.contacts.len(), 3, "{:#?}", result.contacts);
     let ada = &result.contacts[0];
-    let origin: Vec<(&str, Option<u32>)> = ada.sources.iter().map(|s| (s.source.as_str(), s.line)).collect();
+    let origin: Vec<(&str, Option<u32>)> = ada
+        .sources
+        .iter()
+        .map(|s| (s.source.as_str(), s.line))
+        .collect();
     assert_eq!(origin, vec![("a.vcf", Some(1)), ("b.vcf", Some(1))]);
     assert_eq!(
         addresses(ada),
@@ -43,9 +60,16 @@ fn the_same_person_in_two_files_is_one_contact_with_both_sources() {
         ]
     );
     assert_eq!(ada.merges.len(), 1);
-    assert_eq!((ada.merges[0].source, ada.merges[0].reason), (1, MatchKind::Email));
+    assert_eq!(
+        (ada.merges[0].source, ada.merges[0].reason),
+        (1, MatchKind::Email)
+    );
     assert_eq!(ada.merges[0].value, "ada@example.org");
-    assert_eq!(ada.name.prefix.as_deref(), Some("Countess"), "the more complete name wins");
+    assert_eq!(
+        ada.name.prefix.as_deref(),
+        Some("Countess"),
+        "the more complete name wins"
+    );
     assert_eq!(ada.organization.as_deref(), Some("Analytical Engines"));
     assert_eq!(ada.source, "a.vcf");
 
@@ -62,11 +86,20 @@ fn the_same_person_in_two_files_is_one_contact_with_both_sources() {
 
 #[test]
 fn no_merge_keeps_every_record() {
-    let inputs = [("a.vcf", ADA_VCF.as_bytes()), ("b.vcf", ADA_AGAIN_VCF.as_bytes())];
+    let inputs = [
+        ("a.vcf", ADA_VCF.as_bytes()),
+        ("b.vcf", ADA_AGAIN_VCF.as_bytes()),
+    ];
     let result = import_many(inputs, &options(false));
     assert_eq!(result.contacts.len(), 4);
-    assert!(result.contacts.iter().all(|c| c.sources.len() == 1 && c.merges.is_empty()));
-    assert!(result.contacts.iter().all(|c| c.possible_duplicates.is_empty()));
+    assert!(result
+        .contacts
+        .iter()
+        .all(|c| c.sources.len() == 1 && c.merges.is_empty()));
+    assert!(result
+        .contacts
+        .iter()
+        .all(|c| c.possible_duplicates.is_empty()));
     let twice = format!("{ADA_VCF}{ADA_VCF}");
     assert_eq!(import(twice.as_bytes(), options(false)).contacts.len(), 4);
     assert_eq!(import(twice.as_bytes(), options(true)).contacts.len(), 2);
@@ -74,7 +107,13 @@ fn no_merge_keeps_every_record() {
 
 #[test]
 fn merging_an_import_again_changes_nothing() {
-    let result = import_many([("a.vcf", ADA_VCF.as_bytes()), ("b.vcf", ADA_AGAIN_VCF.as_bytes())], &options(true));
+    let result = import_many(
+        [
+            ("a.vcf", ADA_VCF.as_bytes()),
+            ("b.vcf", ADA_AGAIN_VCF.as_bytes()),
+        ],
+        &options(true),
+    );
     assert_eq!(contacts::merge(result.contacts.clone()), result.contacts);
 }
 
@@ -89,20 +128,33 @@ fn corpus_john_doe_exports_merge_into_one_contact() {
         "vcard/ezvcard__John_Doe_LOTUS_NOTES.vcf",
     ];
     let bytes: Vec<Vec<u8>> = files.iter().map(|f| corpus(f)).collect();
-    let inputs = files.iter().zip(&bytes).map(|(name, bytes)| (*name, bytes.as_slice()));
+    let inputs = files
+        .iter()
+        .zip(&bytes)
+        .map(|(name, bytes)| (*name, bytes.as_slice()));
     let result = import_many(inputs, &options(true));
     let does: Vec<&Contact> = result
         .contacts
         .iter()
-        .filter(|c| c.emails.iter().any(|e| e.address.eq_ignore_ascii_case("john.doe@ibm.com")))
+        .filter(|c| {
+            c.emails
+                .iter()
+                .any(|e| e.address.eq_ignore_ascii_case("john.doe@ibm.com"))
+        })
         .collect();
     assert_eq!(does.len(), 1, "{:#?}", result.contacts);
     let doe = does[0];
     let sources: Vec<&str> = doe.sources.iter().map(|s| s.source.as_str()).collect();
     assert_eq!(sources, files.to_vec());
-    let ibm = doe.emails.iter().find(|e| e.address.eq_ignore_ascii_case("john.doe@ibm.com"));
+    let ibm = doe
+        .emails
+        .iter()
+        .find(|e| e.address.eq_ignore_ascii_case("john.doe@ibm.com"));
     assert_eq!(ibm.map(|e| e.sources.clone()), Some(vec![0, 1, 2, 3]));
-    assert!(doe.emails.iter().any(|e| e.address == "billy_bob@gmail.com" && e.sources == vec![3]));
+    assert!(doe
+        .emails
+        .iter()
+        .any(|e| e.address == "billy_bob@gmail.com" && e.sources == vec![3]));
     assert_eq!(doe.merges.len(), 3);
     assert!(doe.merges.iter().all(|m| m.reason == MatchKind::Email));
     assert_eq!(doe.emails.iter().filter(|e| e.primary).count(), 1);
@@ -111,7 +163,11 @@ fn corpus_john_doe_exports_merge_into_one_contact() {
 /// The pushed contacts are checked against the book they came from: everything is a duplicate.
 #[test]
 fn an_imported_book_classifies_its_own_contacts_as_duplicates() {
-    let book = import(corpus("vcard/ezvcard__gmail-list.vcf").as_slice(), options(true)).contacts;
+    let book = import(
+        corpus("vcard/ezvcard__gmail-list.vcf").as_slice(),
+        options(true),
+    )
+    .contacts;
     assert_eq!(book.len(), 3);
     let index = Book::new(&book);
     for contact in &book {

@@ -19,14 +19,20 @@ pub(crate) const MIN_PHONE_DIGITS: usize = 7;
 
 /// Honorifics and generational suffixes dropped when a name is only known as display text.
 const HONORIFICS: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "herr", "frau", "mme", "mlle", "jr", "sr",
-    "ii", "iii", "iv", "phd", "md", "esq",
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "herr", "frau", "mme",
+    "mlle", "jr", "sr", "ii", "iii", "iv", "phd", "md", "esq",
 ];
 
 /// The key two e-mail addresses match on: the whole address lower-cased (local part too: no
 /// real provider treats `Ada@` and `ada@` as different mailboxes).
 pub(crate) fn email_key(address: &str) -> Option<String> {
-    let key = address.trim().to_lowercase();
+    // Char by char (not `str::to_lowercase`, which special-cases a final sigma) so that
+    // comparing without building keys gives the same answer.
+    let key: String = address
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .collect();
     (!key.is_empty()).then_some(key)
 }
 
@@ -47,6 +53,14 @@ pub(crate) fn phone_identity(phone: &Phone) -> &str {
 
 /// Folds `text` for comparison (see the module documentation).
 pub(crate) fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        // The common case, without decomposition: most names and every e-mail are ASCII.
+        return text
+            .bytes()
+            .filter(|&b| b != b'\'')
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.nfd() {
         if is_combining_mark(c) {
@@ -68,10 +82,24 @@ pub(crate) fn fold(text: &str) -> String {
     out
 }
 
+/// Splits folded text into tokens.
+fn split_tokens(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+}
+
+/// A fixed hash of a token (FNV-1a, 64 bits): the same on every run and target, unlike std's.
+fn token_hash(token: &str) -> u64 {
+    token.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// Appends the folded tokens of `text` to `out`.
 pub(crate) fn push_tokens(text: &str, out: &mut Vec<String>) {
     let folded = fold(text);
-    out.extend(folded.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_string));
+    out.extend(split_tokens(&folded).map(str::to_string));
 }
 
 /// The folded tokens of the display name, without honorifics (used only when there are no parts).
@@ -85,23 +113,27 @@ fn display_tokens(name: &Name) -> Vec<String> {
 }
 
 /// Every token of the person's name (given, middle, family; the display name when there are
-/// no parts), sorted and without repeats. Used to refuse phone-only links between records whose
-/// names have nothing in common. `None` when the record has no name.
-pub(crate) fn name_tokens(name: &Name) -> Option<Vec<String>> {
-    let mut tokens = Vec::new();
-    for part in [&name.given, &name.middle, &name.family].into_iter().flatten() {
-        push_tokens(part, &mut tokens);
+/// no parts), as sorted hashes without repeats: used only to refuse phone-only links between
+/// records whose names have nothing in common, where a (vanishingly rare) hash collision would
+/// merely allow a link. Hashes keep this to one allocation per record. `None` when nameless.
+pub(crate) fn name_tokens(name: &Name) -> Option<Vec<u64>> {
+    let mut hashes = Vec::new();
+    for part in [&name.given, &name.middle, &name.family]
+        .into_iter()
+        .flatten()
+    {
+        hashes.extend(split_tokens(&fold(part)).map(token_hash));
     }
-    if tokens.is_empty() {
-        tokens = display_tokens(name);
+    if hashes.is_empty() {
+        hashes.extend(display_tokens(name).iter().map(|t| token_hash(t)));
     }
-    tokens.sort();
-    tokens.dedup();
-    (!tokens.is_empty()).then_some(tokens)
+    hashes.sort_unstable();
+    hashes.dedup();
+    (!hashes.is_empty()).then_some(hashes)
 }
 
-/// True when two sorted token lists share a token.
-pub(crate) fn share_token(a: &[String], b: &[String]) -> bool {
+/// True when two sorted lists share an element.
+pub(crate) fn share_token(a: &[u64], b: &[u64]) -> bool {
     let (mut i, mut j) = (0, 0);
     while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
         match x.cmp(y) {
@@ -139,6 +171,56 @@ pub(crate) fn name_key(name: &Name, organization: Option<&str>) -> Option<String
     }
 }
 
+/// Calls `f` with the hash of each folded token of `text`, as `push_tokens` would find them
+/// (without building the folded text when it is ASCII).
+fn for_each_token_hash(text: &str, mut f: impl FnMut(u64)) {
+    if !text.is_ascii() {
+        split_tokens(&fold(text)).map(token_hash).for_each(f);
+        return;
+    }
+    let mut hash = None;
+    for byte in text.bytes().filter(|&b| b != b'\'') {
+        if byte.is_ascii_alphanumeric() {
+            let h = hash.unwrap_or(0xcbf2_9ce4_8422_2325u64);
+            hash = Some((h ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3));
+        } else if let Some(h) = hash.take() {
+            f(h);
+        }
+    }
+    if let Some(h) = hash {
+        f(h);
+    }
+}
+
+/// A hash of [`name_key`]: equal keys give equal hashes. Cheap (no strings built for ASCII
+/// names), so that only contacts whose hashes collide need their key spelled out.
+pub(crate) fn name_key_hash(name: &Name, organization: Option<&str>) -> Option<u64> {
+    let mut hashes = Vec::with_capacity(4);
+    for part in [&name.given, &name.family].into_iter().flatten() {
+        for_each_token_hash(part, |h| hashes.push(h));
+    }
+    if hashes.is_empty() {
+        hashes.extend(display_tokens(name).iter().map(|t| token_hash(t)));
+    }
+    hashes.sort_unstable();
+    hashes.dedup();
+    let combine = |acc: u64, h: u64| (acc ^ h).wrapping_mul(0x0100_0000_01b3).rotate_left(29);
+    match hashes.len() {
+        0 => None,
+        1 => {
+            let mut org = Vec::new();
+            for_each_token_hash(organization.unwrap_or(""), |h| org.push(h));
+            (!org.is_empty()).then(|| {
+                org.into_iter().fold(
+                    combine(hashes.iter().fold(1, |a, &h| combine(a, h)), 0x40),
+                    combine,
+                )
+            })
+        }
+        _ => Some(hashes.into_iter().fold(2, combine)),
+    }
+}
+
 /// First and last name folded, for Luminate's "same first and last name". The parts when
 /// known, else the first and last token of the display name. `None` when both are empty.
 pub(crate) fn first_last(name: &Name) -> Option<(String, String)> {
@@ -171,7 +253,12 @@ pub(crate) fn address_key(address: &Address) -> String {
         key.push_str(&part(line));
         key.push('\n');
     }
-    for field in [&address.locality, &address.region, &address.postal_code, &address.country] {
+    for field in [
+        &address.locality,
+        &address.region,
+        &address.postal_code,
+        &address.country,
+    ] {
         key.push('\u{1f}');
         key.push_str(&part(field.as_deref().unwrap_or("")).replace(' ', ""));
     }
@@ -180,10 +267,17 @@ pub(crate) fn address_key(address: &Address) -> String {
 
 /// How complete a name is: the number of parts filled. The most complete name wins a merge.
 pub(crate) fn name_completeness(name: &Name) -> usize {
-    [&name.display, &name.given, &name.middle, &name.family, &name.prefix, &name.suffix]
-        .into_iter()
-        .filter(|part| part.as_deref().is_some_and(|p| !p.trim().is_empty()))
-        .count()
+    [
+        &name.display,
+        &name.given,
+        &name.middle,
+        &name.family,
+        &name.prefix,
+        &name.suffix,
+    ]
+    .into_iter()
+    .filter(|part| part.as_deref().is_some_and(|p| !p.trim().is_empty()))
+    .count()
 }
 
 #[cfg(test)]
@@ -192,7 +286,11 @@ mod tests {
 
     fn name(given: &str, family: &str) -> Name {
         let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
-        Name { given: some(given), family: some(family), ..Name::default() }
+        Name {
+            given: some(given),
+            family: some(family),
+            ..Name::default()
+        }
     }
 
     #[test]
@@ -206,20 +304,64 @@ mod tests {
 
     #[test]
     fn name_key_is_order_insensitive_and_needs_two_tokens_or_an_organization() {
-        assert_eq!(name_key(&name("Aurélie", "Durand"), None), Some("aurelie durand".into()));
-        assert_eq!(name_key(&name("Durand", "Aurelie"), None), Some("aurelie durand".into()));
+        assert_eq!(
+            name_key(&name("Aurélie", "Durand"), None),
+            Some("aurelie durand".into())
+        );
+        assert_eq!(
+            name_key(&name("Durand", "Aurelie"), None),
+            Some("aurelie durand".into())
+        );
         assert_eq!(name_key(&name("Ada", ""), None), None);
-        assert_eq!(name_key(&name("Ada", ""), Some("Analytical Engines")), Some("ada @ analytical engines".into()));
-        let display_only = Name { display: Some("Dr. Aurélie Durand".into()), ..Name::default() };
+        assert_eq!(
+            name_key(&name("Ada", ""), Some("Analytical Engines")),
+            Some("ada @ analytical engines".into())
+        );
+        let display_only = Name {
+            display: Some("Dr. Aurélie Durand".into()),
+            ..Name::default()
+        };
         assert_eq!(name_key(&display_only, None), Some("aurelie durand".into()));
-        let middle = Name { middle: Some("Maria".into()), ..name("Aurélie", "Durand") };
+        let middle = Name {
+            middle: Some("Maria".into()),
+            ..name("Aurélie", "Durand")
+        };
+        let hash = |n: &Name, org: Option<&str>| name_key_hash(n, org);
+        assert_eq!(
+            hash(&name("Aurélie", "Durand"), None),
+            hash(&name("DURAND", "Aurelie"), None)
+        );
+        assert_eq!(
+            hash(&name("O'Brien", "Sean"), None),
+            hash(&name("Seán", "OBRIEN"), None)
+        );
+        assert_ne!(
+            hash(&name("Aurélie", "Durand"), None),
+            hash(&name("Aurélie", "Dupont"), None)
+        );
+        assert_eq!(hash(&name("Ada", ""), None), None);
+        assert_eq!(
+            hash(&name("Ada", ""), Some("ACME Inc")),
+            hash(&name("ada", ""), Some("acme inc."))
+        );
+        assert_eq!(
+            hash(&display_only, None),
+            hash(&name("Aurélie", "Durand"), None)
+        );
         assert_eq!(name_key(&middle, None), Some("aurelie durand".into()));
     }
 
     #[test]
     fn phone_keys_need_e164_and_seven_digits() {
-        let phone = |number: &str, e164: bool| Phone { number: number.into(), e164, ..Phone::default() };
-        assert_eq!(phone_key(&phone("+41446681800", true)), Some("+41446681800"));
+        let phone = |number: &str, e164: bool| Phone {
+            number: number.into(),
+            e164,
+            ..Phone::default()
+        };
+        assert_eq!(
+            phone_key(&phone("+41446681800", true)),
+            Some("+41446681800")
+        );
         assert_eq!(phone_key(&phone("+123", true)), None);
         assert_eq!(phone_key(&phone("0446681800", false)), None);
     }
@@ -236,8 +378,14 @@ mod tests {
 
     #[test]
     fn first_last_falls_back_to_display() {
-        assert_eq!(first_last(&name("Bob", "Smith")), Some(("bob".into(), "smith".into())));
-        let display = Name { display: Some("Mr. Bob  Smith".into()), ..Name::default() };
+        assert_eq!(
+            first_last(&name("Bob", "Smith")),
+            Some(("bob".into(), "smith".into()))
+        );
+        let display = Name {
+            display: Some("Mr. Bob  Smith".into()),
+            ..Name::default()
+        };
         assert_eq!(first_last(&display), Some(("bob".into(), "smith".into())));
         assert_eq!(first_last(&Name::default()), None);
     }

@@ -53,7 +53,12 @@ pub struct Classification {
 
 impl Classification {
     fn new() -> Classification {
-        Classification { tier: Tier::New, of: None, reason: None, value: None }
+        Classification {
+            tier: Tier::New,
+            of: None,
+            reason: None,
+            value: None,
+        }
     }
 }
 
@@ -79,9 +84,13 @@ impl Book {
             book.ids.push(contact.id.clone());
             let name = first_last(&contact.name);
             for email in &contact.emails {
-                let Some(key) = email_key(&email.address) else { continue };
+                let Some(key) = email_key(&email.address) else {
+                    continue;
+                };
                 if let Some((first, last)) = &name {
-                    book.by_email_and_name.entry((key.clone(), first.clone(), last.clone())).or_insert(index);
+                    book.by_email_and_name
+                        .entry((key.clone(), first.clone(), last.clone()))
+                        .or_insert(index);
                 }
                 book.by_email.entry(key).or_insert(index);
             }
@@ -110,7 +119,9 @@ impl Book {
         let id = |index: usize| self.ids.get(index).cloned();
         let mut possible: Option<Classification> = None;
         for email in &incoming.emails {
-            let Some(key) = email_key(&email.address) else { continue };
+            let Some(key) = email_key(&email.address) else {
+                continue;
+            };
             if let Some((first, last)) = &name {
                 let full = (key.clone(), first.clone(), last.clone());
                 if let Some(&index) = self.by_email_and_name.get(&full) {
