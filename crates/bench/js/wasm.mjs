@@ -25,15 +25,15 @@ for (const file of files) {
     const start = performance.now();
     const job = new picker.FileImport(file, region, true);
     for (let at = 0; at < bytes.length; at += CHUNK) job.push(bytes.subarray(at, at + CHUNK));
-    records = job.progress().records;
     const json = job.finishJson();
+    records = job.progress().records;
     const seconds = (performance.now() - start) / 1000;
     job.free();
     best = Math.min(best, seconds);
     out = JSON.parse(json).length;
   }
   // Wasm memory only grows, so its size now is the peak of all runs.
-  const memory = picker.__wasm?.memory?.buffer?.byteLength ?? null;
+  const memory = picker.memoryBytes();
   console.log(JSON.stringify({
     runner: 'wasm',
     file,
