@@ -1,16 +1,19 @@
-//! `contact-picker`: the command line over the contact core.
+//! `contact-picker`: the command line over the contact core and the provider clients.
 //!
-//! One subcommand per file: `normalize.rs` reads contact files and prints them normalized.
-//! Adding a subcommand is a new file with an `Args` struct and a `run` function, plus one
-//! variant in [`Command`] and one arm in [`main`].
+//! One subcommand per file (`normalize.rs`, `import.rs`, `export.rs`), each with an `Args`
+//! struct and a run function. Adding a subcommand is a new file, one variant in [`Command`]
+//! and one arm in [`main`].
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod export;
+mod import;
 mod normalize;
 
-/// Reads address books (vCard, CSV, JSON, XML) and writes normalized contacts.
+/// Reads address books (files in vCard, CSV, JSON, XML; provider accounts), normalizes them,
+/// and sends picked contacts on.
 #[derive(Debug, Parser)]
 #[command(name = "contact-picker", version, about)]
 struct Cli {
@@ -22,12 +25,18 @@ struct Cli {
 enum Command {
     /// Reads contact files, normalizes and merges their contacts, and writes them to stdout.
     Normalize(normalize::Args),
+    /// Imports an address book from a provider; prints the normalized contacts as JSON.
+    Import(import::Args),
+    /// Sends contacts from a JSON file to a destination; prints what it did.
+    Export(export::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Normalize(args) => normalize::run(args),
+        Command::Import(args) => import::run_import(args),
+        Command::Export(args) => export::run_export(args),
     };
     match result {
         Ok(code) => code,
