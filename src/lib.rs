@@ -21,7 +21,9 @@ impl FileImport {
             merge: merge.unwrap_or(true),
             ..contacts::Options::default()
         };
-        FileImport { importer: Some(contacts::Importer::new(options)) }
+        FileImport {
+            importer: Some(contacts::Importer::new(options)),
+        }
     }
 
     /// Feeds the next chunk of the file.
@@ -33,7 +35,11 @@ impl FileImport {
 
     /// Bytes and records read so far: `{bytes, records, problems}`.
     pub fn progress(&self) -> JsValue {
-        let progress = self.importer.as_ref().map(|i| i.progress()).unwrap_or_default();
+        let progress = self
+            .importer
+            .as_ref()
+            .map(|i| i.progress())
+            .unwrap_or_default();
         serde_wasm_bindgen::to_value(&progress).unwrap_or(JsValue::NULL)
     }
 

@@ -1,4 +1,8 @@
-//! `contact-picker`: the command line.
+//! `contact-picker`: the command line over the contact core and the provider clients.
+//!
+//! One subcommand per file (`normalize.rs`, `import.rs`, `export.rs`), each with an `Args`
+//! struct and a run function. Adding a subcommand is a new file, one variant in [`Command`]
+//! and one arm in [`main`].
 
 use std::process::ExitCode;
 
@@ -6,8 +10,10 @@ use clap::{Parser, Subcommand};
 
 mod export;
 mod import;
+mod normalize;
 
-/// Imports address books from providers and files, and sends picked contacts on.
+/// Reads address books (files in vCard, CSV, JSON, XML; provider accounts), normalizes them,
+/// and sends picked contacts on.
 #[derive(Debug, Parser)]
 #[command(name = "contact-picker", version, about)]
 struct Cli {
@@ -17,6 +23,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Reads contact files, normalizes and merges their contacts, and writes them to stdout.
+    Normalize(normalize::Args),
     /// Imports an address book from a provider; prints the normalized contacts as JSON.
     Import(import::Args),
     /// Sends contacts from a JSON file to a destination; prints what it did.
@@ -26,6 +34,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Normalize(args) => normalize::run(args),
         Command::Import(args) => import::run_import(args),
         Command::Export(args) => export::run_export(args),
     };

@@ -1,0 +1,71 @@
+//! The widget's file import in a real browser (headless Chromium through
+//! wasm-bindgen-test-runner and `webdriver.json`): a file pushed in chunks of any size,
+//! including chunks that split a UTF-8 or UTF-16 character, gives exactly the JSON of the whole
+//! file at once. The same test runs natively in `cargo test`.
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use contact_picker::{normalize_json, FileImport};
+
+/// Inputs embedded at compile time: a browser test cannot read files.
+const INPUTS: [(&str, &[u8]); 4] = [
+    (
+        "nfd_accents_phones_merge.vcf",
+        include_bytes!("parity/nfd_accents_phones_merge.vcf"),
+    ),
+    (
+        "contact_picker_nfd.json",
+        include_bytes!("parity/contact_picker_nfd.json"),
+    ),
+    (
+        "utf-16_sample.vcf",
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/vcard/roundcube__utf-16_sample.vcf"
+        )),
+    ),
+    (
+        "John_Doe_ANDROID.vcf",
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/vcard/ezvcard__John_Doe_ANDROID.vcf"
+        )),
+    ),
+];
+
+fn import_in_chunks(name: &str, bytes: &[u8], chunk: usize) -> String {
+    let mut import = FileImport::new(name, Some("US".to_string()), Some(true));
+    for part in bytes.chunks(chunk) {
+        import.push(part);
+    }
+    import.finish_json()
+}
+
+#[test]
+fn a_file_pushed_in_chunks_gives_the_json_of_the_whole_file() {
+    for (name, bytes) in INPUTS {
+        let whole = normalize_json(name, bytes, Some("US".to_string()), true);
+        assert_ne!(whole, "[]\n", "{name} holds contacts");
+        for chunk in [1, 2, 3, 7, 64, 4096, 65536] {
+            assert_eq!(
+                import_in_chunks(name, bytes, chunk),
+                whole,
+                "{name} in chunks of {chunk} bytes"
+            );
+        }
+    }
+}
+
+#[test]
+fn finishing_twice_gives_an_empty_array_rather_than_a_panic() {
+    let (name, bytes) = INPUTS[0];
+    let mut import = FileImport::new(name, None, None);
+    import.push(bytes);
+    assert_ne!(import.finish_json(), "[]\n");
+    import.push(bytes);
+    assert_eq!(import.finish_json(), "[]\n");
+}
