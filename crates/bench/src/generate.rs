@@ -8,14 +8,61 @@
 use std::fmt::Write;
 
 const GIVEN: &[&str] = &[
-    "Aurélie", "José", "Zoë", "Jürgen", "Łukasz", "Søren", "François", "Chloé", "Noël", "Inès", "Björn", "Ada", "Charles",
-    "Grace", "Mei", "Hiro", "Ana", "Olga", "Pierre", "Marta", "Åsa", "Çağan", "Dvořák", "Siobhán",
+    "Aurélie",
+    "José",
+    "Zoë",
+    "Jürgen",
+    "Łukasz",
+    "Søren",
+    "François",
+    "Chloé",
+    "Noël",
+    "Inès",
+    "Björn",
+    "Ada",
+    "Charles",
+    "Grace",
+    "Mei",
+    "Hiro",
+    "Ana",
+    "Olga",
+    "Pierre",
+    "Marta",
+    "Åsa",
+    "Çağan",
+    "Dvořák",
+    "Siobhán",
 ];
 const FAMILY: &[&str] = &[
-    "Durand", "García", "Müller", "Żółć", "Ångström", "Lovelace", "Babbage", "Hopper", "Nguyễn", "Tanaka", "Silva", "Ivanova",
-    "Dubois", "Rossi", "Kowalski", "O'Brien", "van der Berg", "Núñez", "Weiß", "Lefèvre",
+    "Durand",
+    "García",
+    "Müller",
+    "Żółć",
+    "Ångström",
+    "Lovelace",
+    "Babbage",
+    "Hopper",
+    "Nguyễn",
+    "Tanaka",
+    "Silva",
+    "Ivanova",
+    "Dubois",
+    "Rossi",
+    "Kowalski",
+    "O'Brien",
+    "van der Berg",
+    "Núñez",
+    "Weiß",
+    "Lefèvre",
 ];
-const DOMAINS: &[&str] = &["example.org", "mail.example.com", "example.de", "exemple.fr", "example.co.uk", "example.jp"];
+const DOMAINS: &[&str] = &[
+    "example.org",
+    "mail.example.com",
+    "example.de",
+    "exemple.fr",
+    "example.co.uk",
+    "example.jp",
+];
 const CITIES: &[(&str, &str, &str)] = &[
     ("Zürich", "8001", "Switzerland"),
     ("München", "80331", "Germany"),
@@ -86,7 +133,13 @@ fn phone(rng: &mut Rng, n: usize) -> String {
         1 => format!("+1 415 {a} {b}"),
         2 => format!("+44 20 7{a} {b}"),
         3 => format!("+49 30 {a}{b}"),
-        4 => format!("+33 1 {:02} {:02} {:02} {:02}", 10 + a % 90, a % 100, b % 100, b / 100),
+        4 => format!(
+            "+33 1 {:02} {:02} {:02} {:02}",
+            10 + a % 90,
+            a % 100,
+            b % 100,
+            b / 100
+        ),
         _ => format!("+41 44 {a} {:02} {:02}", b % 100, b / 100),
     }
 }
@@ -102,7 +155,11 @@ pub fn people(count: usize, seed: u64) -> Vec<Person> {
             let earlier = &out[rng.below(n - n / 10)];
             let nfd_name = n % 20 == 19;
             out.push(Person {
-                given: if nfd_name { nfd(&earlier.given) } else { earlier.given.clone() },
+                given: if nfd_name {
+                    nfd(&earlier.given)
+                } else {
+                    earlier.given.clone()
+                },
                 family: earlier.family.clone(),
                 email: earlier.email.to_uppercase(),
                 phone: earlier.phone.clone(),
@@ -114,9 +171,17 @@ pub fn people(count: usize, seed: u64) -> Vec<Person> {
         }
         let given = GIVEN[rng.below(GIVEN.len())];
         let family = FAMILY[rng.below(FAMILY.len())];
-        let local: String = given.chars().filter(char::is_ascii_alphabetic).collect::<String>().to_lowercase();
+        let local: String = given
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .collect::<String>()
+            .to_lowercase();
         let email = format!("{local}.{n}@{}", DOMAINS[rng.below(DOMAINS.len())]);
-        let written_given = if n % 2 == 0 { nfd(given) } else { given.to_string() };
+        let written_given = if n % 2 == 0 {
+            nfd(given)
+        } else {
+            given.to_string()
+        };
         out.push(Person {
             given: written_given,
             family: family.to_string(),
@@ -163,7 +228,10 @@ pub fn google_csv(people: &[Person]) -> String {
 }
 
 fn vcard_text(value: &str) -> String {
-    value.replace('\\', "\\\\").replace(',', "\\,").replace(';', "\\;")
+    value
+        .replace('\\', "\\\\")
+        .replace(',', "\\,")
+        .replace(';', "\\;")
 }
 
 /// The address book as vCard 3.0, as iCloud or Gmail export it.

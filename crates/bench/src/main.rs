@@ -41,7 +41,8 @@ unsafe impl GlobalAlloc for CountingAllocator {
         let new = unsafe { System.realloc(ptr, layout, new_size) };
         if !new.is_null() {
             if new_size >= layout.size() {
-                let live = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size();
+                let live = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
+                    - layout.size();
                 PEAK.fetch_max(live, Ordering::Relaxed);
             } else {
                 LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
@@ -58,25 +59,38 @@ static ALLOCATOR: CountingAllocator = CountingAllocator;
 const CHUNK: usize = 64 * 1024;
 
 fn flag(args: &[String], name: &str) -> Option<String> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("generate") => {
-            let Some(dir) = args.get(1) else { return usage() };
-            let count = flag(&args, "--count").and_then(|c| c.parse().ok()).unwrap_or(100_000);
-            let seed = flag(&args, "--seed").and_then(|c| c.parse().ok()).unwrap_or(42);
+            let Some(dir) = args.get(1) else {
+                return usage();
+            };
+            let count = flag(&args, "--count")
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(100_000);
+            let seed = flag(&args, "--seed")
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(42);
             let people = generate::people(count, seed);
             std::fs::create_dir_all(dir).expect("create the output directory");
-            std::fs::write(format!("{dir}/google.csv"), generate::google_csv(&people)).expect("write google.csv");
-            std::fs::write(format!("{dir}/contacts.vcf"), generate::vcard3(&people)).expect("write contacts.vcf");
+            std::fs::write(format!("{dir}/google.csv"), generate::google_csv(&people))
+                .expect("write google.csv");
+            std::fs::write(format!("{dir}/contacts.vcf"), generate::vcard3(&people))
+                .expect("write contacts.vcf");
             eprintln!("wrote {count} contacts to {dir}/google.csv and {dir}/contacts.vcf");
         }
         Some("run") => {
             let region = flag(&args, "--region").or(Some("US".into()));
-            let repeat: usize = flag(&args, "--repeat").and_then(|c| c.parse().ok()).unwrap_or(3);
+            let repeat: usize = flag(&args, "--repeat")
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(3);
             let files: Vec<&String> = args[1..]
                 .iter()
                 .enumerate()
@@ -102,7 +116,9 @@ fn run(file: &str, region: Option<String>, repeat: usize) {
         let start = Instant::now();
         let options = contacts::Options {
             source: file.to_string(),
-            normalize: contacts::NormalizeOptions { region: region.clone() },
+            normalize: contacts::NormalizeOptions {
+                region: region.clone(),
+            },
             ..contacts::Options::default()
         };
         let mut importer = contacts::Importer::new(options);

@@ -474,7 +474,10 @@ fn outlook_unicode_text_utf16le_tab_through_the_importer() {
         ]
     );
     // The quoted note with CRLF and TAB stays in one cell (normalized: CRLF to LF, tab to space).
-    assert_eq!(import.contacts[1].notes.as_deref(), Some("line one\nline two with tab"));
+    assert_eq!(
+        import.contacts[1].notes.as_deref(),
+        Some("line one\nline two with tab")
+    );
 }
 
 #[test]

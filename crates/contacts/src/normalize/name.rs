@@ -228,16 +228,48 @@ fn display_from_parts(name: &Name) -> Option<String> {
     // A salutation (Outlook's "Title", German "Anrede") stays in `prefix` but is not part of
     // the name a person is shown by; an academic or professional title ("Dr.") is.
     let prefix = name.prefix.as_ref().filter(|p| !is_salutation(p));
-    let fields = [prefix, name.given.as_ref(), name.middle.as_ref(), name.family.as_ref(), name.suffix.as_ref()];
-    let words: Vec<&str> = fields.iter().filter_map(|f| f.map(String::as_str)).collect();
+    let fields = [
+        prefix,
+        name.given.as_ref(),
+        name.middle.as_ref(),
+        name.family.as_ref(),
+        name.suffix.as_ref(),
+    ];
+    let words: Vec<&str> = fields
+        .iter()
+        .filter_map(|f| f.map(String::as_str))
+        .collect();
     join(words)
 }
 
 /// Mr, Mrs, Ms, Herr, Frau, Madame... in the languages Outlook exports in.
 fn is_salutation(prefix: &str) -> bool {
     const SALUTATIONS: &[&str] = &[
-        "mr", "mrs", "ms", "miss", "mx", "herr", "frau", "fräulein", "m", "mme", "mlle", "monsieur", "madame",
-        "mademoiselle", "sr", "sra", "srta", "señor", "señora", "sig", "sig.ra", "signor", "signora", "dhr", "mevr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "herr",
+        "frau",
+        "fräulein",
+        "m",
+        "mme",
+        "mlle",
+        "monsieur",
+        "madame",
+        "mademoiselle",
+        "sr",
+        "sra",
+        "srta",
+        "señor",
+        "señora",
+        "sig",
+        "sig.ra",
+        "signor",
+        "signora",
+        "dhr",
+        "mevr",
     ];
     let key = prefix.trim().trim_end_matches('.').to_lowercase();
     SALUTATIONS.contains(&key.as_str())
