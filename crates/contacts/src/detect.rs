@@ -24,7 +24,11 @@ pub fn sniff(head: &[u8], name: Option<&str>) -> Option<Format> {
     if trimmed.is_empty() {
         return None;
     }
-    if trimmed.len() >= 11 && trimmed[..11].eq_ignore_ascii_case("begin:vcard") {
+    // `get` and not indexing: the 11th byte may fall inside a multibyte character.
+    if trimmed
+        .get(..11)
+        .is_some_and(|head| head.eq_ignore_ascii_case("begin:vcard"))
+    {
         return Some(Format::VCard);
     }
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
@@ -85,5 +89,7 @@ mod tests {
             Some(Format::VCard)
         );
         assert_eq!(sniff(b"", None), None);
+        // The 11th byte inside a multibyte character must not panic.
+        assert_eq!(sniff("ééééééé,x".as_bytes(), None), Some(Format::Csv));
     }
 }
