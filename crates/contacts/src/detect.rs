@@ -24,7 +24,12 @@ pub fn sniff(head: &[u8], name: Option<&str>) -> Option<Format> {
     if trimmed.is_empty() {
         return None;
     }
-    if trimmed.len() >= 11 && trimmed[..11].eq_ignore_ascii_case("begin:vcard") {
+    // On bytes: the 11th byte may be inside a multi-byte character.
+    let starts_vcard = trimmed
+        .as_bytes()
+        .get(..11)
+        .is_some_and(|start| start.eq_ignore_ascii_case(b"begin:vcard"));
+    if starts_vcard {
         return Some(Format::VCard);
     }
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
@@ -85,5 +90,8 @@ mod tests {
             Some(Format::VCard)
         );
         assert_eq!(sniff(b"", None), None);
+        // A multi-byte character across the 11th byte (this used to panic).
+        assert_eq!(sniff("N;CHARSET=é:x".as_bytes(), None), Some(Format::Csv));
+        assert_eq!(sniff("BEGIN:VCARé".as_bytes(), None), Some(Format::Csv));
     }
 }
