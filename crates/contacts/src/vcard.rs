@@ -564,8 +564,10 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
             }
             contact.addresses.push(address);
             if let Some(group) = property.group() {
-                card.grouped
-                    .push((group.to_string(), Entry::Address(contact.addresses.len() - 1)));
+                card.grouped.push((
+                    group.to_string(),
+                    Entry::Address(contact.addresses.len() - 1),
+                ));
             }
         }
         Kind::Org => {

@@ -62,10 +62,51 @@ const KINDS: [(&str, Kind); 20] = [
 
 /// The kind of a property name, ASCII case ignored.
 pub(super) fn kind_of(name: &str) -> Kind {
+    // Upper-case a copy on the stack (the longest known name is 10 bytes), then one match.
+    let mut upper = [0u8; 10];
+    let Some(slot) = upper.get_mut(..name.len()) else {
+        return Kind::Other;
+    };
+    slot.copy_from_slice(name.as_bytes());
+    slot.make_ascii_uppercase();
     KINDS
         .iter()
-        .find(|(known, _)| known.eq_ignore_ascii_case(name))
+        .find(|(known, _)| known.as_bytes() == &*slot)
         .map_or(Kind::Other, |&(_, kind)| kind)
+}
+
+/// `String::from_utf8_lossy`, checking with `str::from_utf8` first (much faster on ASCII).
+fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// `text.trim_start_matches('\u{feff}')`.
+fn strip_boms(mut text: &str) -> &str {
+    while let Some(rest) = text.strip_prefix('\u{feff}') {
+        text = rest;
+    }
+    text
+}
+
+/// Splits `text` on the ASCII byte `separator` (as `str::split` does, empty pieces included).
+fn split_on(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match memchr::memchr(separator, current.as_bytes()) {
+            Some(at) => {
+                rest = current.get(at + 1..);
+                current.get(..at)
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
 }
 
 /// `str::trim`, with a fast exit for the usual case of text that starts and ends with a
@@ -82,7 +123,10 @@ pub(super) fn trim(text: &str) -> &str {
 fn trim_quotes(text: &str) -> &str {
     let bytes = text.as_bytes();
     let start = bytes.iter().position(|&b| b != b'"').unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|&b| b != b'"').map_or(start, |e| e + 1);
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b'"')
+        .map_or(start, |e| e + 1);
     text.get(start..end).unwrap_or("")
 }
 
@@ -119,7 +163,7 @@ impl<'a> Param<'a> {
         };
         let listed = list
             .into_iter()
-            .flat_map(|list| list.split(','))
+            .flat_map(|list| split_on(list, b','))
             .map(|v| trim(trim_quotes(trim(v))))
             .filter(|v| !v.is_empty());
         bare.into_iter().chain(listed)
@@ -139,6 +183,12 @@ pub(super) struct Property<'a> {
     params: Option<usize>,
     /// What the name says.
     pub kind: Kind,
+    /// The value is quoted-printable.
+    quoted_printable: bool,
+    /// The value is inline binary data.
+    inline_binary: bool,
+    /// Where the first value of the first CHARSET parameter is in `head`.
+    charset: Option<(usize, usize)>,
     /// The raw value bytes after the first unquoted ':' (not yet decoded).
     pub value: &'a [u8],
 }
@@ -193,8 +243,7 @@ pub(super) fn kind_of_head(head: &[u8]) -> Kind {
         None => group_and_name,
     };
     // A UTF-8 BOM before the first BEGIN (when the reader is used without the stream decoder).
-    let name = String::from_utf8_lossy(name);
-    kind_of(trim(&name).trim_start_matches('\u{feff}'))
+    kind_of(strip_boms(trim(&lossy(name))))
 }
 
 /// Parses a logical line. `None` when it has no ':' or no name (not a property: ignored).
@@ -205,8 +254,8 @@ pub(super) fn parse(line: &[u8]) -> Option<Property<'_>> {
 
 /// Parses the name and parameters `head` of a property whose value is `value`.
 pub(super) fn parse_head<'a>(head: &'a [u8], value: &'a [u8]) -> Option<Property<'a>> {
-    let text = String::from_utf8_lossy(head);
-    let trimmed = trim(&text).trim_start_matches('\u{feff}');
+    let text = lossy(head);
+    let trimmed = strip_boms(trim(&text));
     // Offsets into `text`, which `trimmed` is a part of.
     let base = trimmed.as_ptr() as usize - text.as_ptr() as usize;
     let semicolon = find_outside_quotes(trimmed, b';');
@@ -214,7 +263,10 @@ pub(super) fn parse_head<'a>(head: &'a [u8], value: &'a [u8]) -> Option<Property
     let group_and_name = trim(first);
     let at = base + (group_and_name.as_ptr() as usize - trimmed.as_ptr() as usize);
     let (group, name) = match memchr::memrchr(b'.', group_and_name.as_bytes()) {
-        Some(dot) => (Some((at, at + dot)), (at + dot + 1, at + group_and_name.len())),
+        Some(dot) => (
+            Some((at, at + dot)),
+            (at + dot + 1, at + group_and_name.len()),
+        ),
         None => (None, (at, at + group_and_name.len())),
     };
     let name_text = text.get(name.0..name.1)?;
@@ -223,8 +275,41 @@ pub(super) fn parse_head<'a>(head: &'a [u8], value: &'a [u8]) -> Option<Property
     }
     let kind = kind_of(name_text);
     let end = base + trimmed.len();
+    let params = semicolon.map(|s| base + s + 1);
+    // One pass over the parameters for what every caller asks: the first ENCODING and
+    // CHARSET parameters' first values, and the bare encoding words.
+    let (mut encoding, mut charset) = (None, None);
+    let (mut bare_qp, mut bare_binary) = (false, false);
+    let is_binary = |e: &str| e.eq_ignore_ascii_case("B") || e.eq_ignore_ascii_case("BASE64");
+    let params_text = params.and_then(|start| text.get(start..end)).unwrap_or("");
+    for param in params_of(params_text) {
+        match param {
+            Param::Bare(word) => {
+                bare_qp |= word.eq_ignore_ascii_case("QUOTED-PRINTABLE");
+                bare_binary |= is_binary(word);
+            }
+            _ if encoding.is_none() && param.is("ENCODING") => {
+                encoding = Some(param.values().next());
+            }
+            _ if charset.is_none() && param.is("CHARSET") => {
+                let offset = |v: &str| v.as_ptr() as usize - text.as_ptr() as usize;
+                charset = Some(
+                    param
+                        .values()
+                        .next()
+                        .map(|v| (offset(v), offset(v) + v.len())),
+                );
+            }
+            _ => {}
+        }
+    }
+    let encoding = encoding.flatten();
     Some(Property {
-        params: semicolon.map(|s| base + s + 1),
+        quoted_printable: bare_qp
+            || encoding.is_some_and(|e| e.eq_ignore_ascii_case("QUOTED-PRINTABLE")),
+        inline_binary: bare_binary || encoding.is_some_and(is_binary),
+        charset: charset.flatten(),
+        params,
         group,
         name,
         kind,
@@ -263,8 +348,11 @@ fn params_of(text: &str) -> impl Iterator<Item = Param<'_>> {
         if trim(piece).is_empty() {
             continue;
         }
-        return Some(match piece.split_once('=') {
-            Some((name, values)) => Param::Named(trim(name), values),
+        return Some(match memchr::memchr(b'=', piece.as_bytes()) {
+            Some(at) => Param::Named(
+                trim(piece.get(..at).unwrap_or("")),
+                piece.get(at + 1..).unwrap_or(""),
+            ),
             None => Param::Bare(trim(piece)),
         });
     })
@@ -273,7 +361,8 @@ fn params_of(text: &str) -> impl Iterator<Item = Param<'_>> {
 impl<'a> Property<'a> {
     /// The group before the name (Apple's `item1`), as written.
     pub fn group(&self) -> Option<&str> {
-        self.group.and_then(|(start, end)| self.head.get(start..end))
+        self.group
+            .and_then(|(start, end)| self.head.get(start..end))
     }
 
     /// The property name as written.
@@ -292,32 +381,27 @@ impl<'a> Property<'a> {
     }
 
     /// The first value of parameter `name` (upper-case), from its first occurrence.
+    #[cfg(test)]
     pub fn param(&self, name: &str) -> Option<&str> {
         self.params()
             .find(|p| p.is(name))
             .and_then(|p| p.values().next())
     }
 
-    fn bare(&self) -> impl Iterator<Item = &str> {
-        self.params().filter_map(|p| match p {
-            Param::Bare(text) => Some(text),
-            Param::Named(..) => None,
-        })
+    /// The first value of the first CHARSET parameter.
+    fn charset(&self) -> Option<&str> {
+        self.charset
+            .and_then(|(start, end)| self.head.get(start..end))
     }
 
     /// True when the value is quoted-printable (`ENCODING=QUOTED-PRINTABLE` or bare 2.1 style).
     pub fn is_quoted_printable(&self) -> bool {
-        self.param("ENCODING")
-            .is_some_and(|e| e.eq_ignore_ascii_case("QUOTED-PRINTABLE"))
-            || self
-                .bare()
-                .any(|b| b.eq_ignore_ascii_case("QUOTED-PRINTABLE"))
+        self.quoted_printable
     }
 
     /// True when the value is inline binary data (`ENCODING=b`, `ENCODING=BASE64`, bare `BASE64`).
     pub fn is_inline_binary(&self) -> bool {
-        let binary = |e: &str| e.eq_ignore_ascii_case("B") || e.eq_ignore_ascii_case("BASE64");
-        self.param("ENCODING").is_some_and(binary) || self.bare().any(binary)
+        self.inline_binary
     }
 
     /// True when the parameters mark the value as preferred: bare `PREF`, `TYPE=pref`, `PREF=1`.
@@ -361,7 +445,7 @@ impl<'a> Property<'a> {
     /// structured values must be split before they are unescaped. The flag says whether bytes
     /// were replaced.
     pub fn text(&self) -> (Cow<'a, str>, bool) {
-        let charset = self.param("CHARSET");
+        let charset = self.charset();
         if self.is_quoted_printable() {
             let (text, replaced) = decode_value(&decode_quoted_printable(self.value), charset);
             return (Cow::Owned(text), replaced);
