@@ -200,7 +200,9 @@ impl Reader {
         let head = self.logical.get(..colon).unwrap_or(&[]);
         let kind = property::kind_of_head(head);
         // Only the head is parsed here, with an empty value.
-        let params = property::parse_head(head, &[])
+        // Without a ';' there are no parameters: nothing to parse.
+        let params = memchr::memchr(b';', head)
+            .and_then(|_| property::parse_head(head, &[]))
             .map(|p| (p.is_quoted_printable(), p.is_inline_binary()));
         let (quoted_printable, inline_binary) = params.unwrap_or((false, false));
         self.quoted_printable = quoted_printable;

@@ -37,29 +37,6 @@ pub(super) enum Kind {
     Other,
 }
 
-const KINDS: [(&str, Kind); 20] = [
-    ("BEGIN", Kind::Begin),
-    ("END", Kind::End),
-    ("N", Kind::N),
-    ("FN", Kind::Fn),
-    ("NICKNAME", Kind::Nickname),
-    ("EMAIL", Kind::Email),
-    ("TEL", Kind::Tel),
-    ("ADR", Kind::Adr),
-    ("ORG", Kind::Org),
-    ("TITLE", Kind::Title),
-    ("BDAY", Kind::Bday),
-    ("CATEGORIES", Kind::Categories),
-    ("NOTE", Kind::Note),
-    ("UID", Kind::Uid),
-    ("REV", Kind::Rev),
-    ("URL", Kind::Url),
-    ("GENDER", Kind::Gender),
-    ("X-GENDER", Kind::Gender),
-    ("PHOTO", Kind::Photo),
-    ("X-ABLABEL", Kind::XAbLabel),
-];
-
 /// The kind of a property name, ASCII case ignored.
 pub(super) fn kind_of(name: &str) -> Kind {
     // Upper-case a copy on the stack (the longest known name is 10 bytes), then one match.
@@ -69,10 +46,28 @@ pub(super) fn kind_of(name: &str) -> Kind {
     };
     slot.copy_from_slice(name.as_bytes());
     slot.make_ascii_uppercase();
-    KINDS
-        .iter()
-        .find(|(known, _)| known.as_bytes() == &*slot)
-        .map_or(Kind::Other, |&(_, kind)| kind)
+    match &*slot {
+        b"BEGIN" => Kind::Begin,
+        b"END" => Kind::End,
+        b"N" => Kind::N,
+        b"FN" => Kind::Fn,
+        b"NICKNAME" => Kind::Nickname,
+        b"EMAIL" => Kind::Email,
+        b"TEL" => Kind::Tel,
+        b"ADR" => Kind::Adr,
+        b"ORG" => Kind::Org,
+        b"TITLE" => Kind::Title,
+        b"BDAY" => Kind::Bday,
+        b"CATEGORIES" => Kind::Categories,
+        b"NOTE" => Kind::Note,
+        b"UID" => Kind::Uid,
+        b"REV" => Kind::Rev,
+        b"URL" => Kind::Url,
+        b"GENDER" | b"X-GENDER" => Kind::Gender,
+        b"PHOTO" => Kind::Photo,
+        b"X-ABLABEL" => Kind::XAbLabel,
+        _ => Kind::Other,
+    }
 }
 
 /// `String::from_utf8_lossy`, checking with `str::from_utf8` first (much faster on ASCII).
@@ -220,17 +215,22 @@ pub(super) fn find_colon(bytes: &[u8], from: usize, in_quote: bool) -> Result<us
     }
 }
 
-/// The index of the first `separator` (ASCII) outside double quotes in `text`.
+/// The index of the first `separator` (ASCII, not '"') outside double quotes in `text`.
 fn find_outside_quotes(text: &str, separator: u8) -> Option<usize> {
-    let mut quoted = false;
-    for (offset, &byte) in text.as_bytes().iter().enumerate() {
-        if byte == b'"' {
-            quoted = !quoted;
-        } else if byte == separator && !quoted {
-            return Some(offset);
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    loop {
+        let rest = bytes.get(at..)?;
+        let offset = memchr::memchr2(b'"', separator, rest)?;
+        at += offset;
+        if bytes.get(at) == Some(&b'"') {
+            // Skip to the closing quote (an unclosed quote hides every later separator).
+            let closing = bytes.get(at + 1..).and_then(|r| memchr::memchr(b'"', r))?;
+            at += closing + 2;
+        } else {
+            return Some(at);
         }
     }
-    None
 }
 
 /// The property kind from a head (`item1.EMAIL;TYPE=work`), without parsing the parameters:
