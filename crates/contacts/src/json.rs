@@ -659,14 +659,19 @@ pub fn write(contacts: &[crate::Contact]) -> String {
     // and no doubled buffer at the peak); the per-contact serializer is hand-written, see
     // `writer`.
     let estimate = contacts.iter().map(writer::estimate).sum::<usize>() + 4;
-    let mut out = String::with_capacity(estimate);
-    out.push('[');
+    let mut out = Vec::with_capacity(estimate);
+    out.push(b'[');
     for (i, contact) in contacts.iter().enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
         writer::contact(&mut out, contact);
     }
-    out.push_str(if contacts.is_empty() { "]\n" } else { "\n]\n" });
-    out
+    out.extend_from_slice(if contacts.is_empty() {
+        b"]\n"
+    } else {
+        b"\n]\n"
+    });
+    // Always UTF-8 (the writer copies `&str`s and adds ASCII); checking is one fast pass.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// CloudSponge's contacts answer, as written by [`write_cloudsponge`]. Field order is the

@@ -30,9 +30,15 @@ const ESCAPE: [u8; 256] = {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// Output is built as bytes (only ever from `&str`s and ASCII, so it stays UTF-8): pushing a
+/// byte is cheaper than pushing a `char`, which `String` must encode.
+fn push_str(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(text.as_bytes());
+}
+
 /// Appends `text` as a JSON string literal, escaped exactly as serde_json escapes it.
-pub(super) fn string(out: &mut String, text: &str) {
-    out.push('"');
+pub(super) fn string(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
     let bytes = text.as_bytes();
     let mut start = 0;
     for (index, &byte) in bytes.iter().enumerate() {
@@ -40,34 +46,33 @@ pub(super) fn string(out: &mut String, text: &str) {
         if escape == 0 {
             continue;
         }
-        // Escaped bytes are ASCII, so `start..index` lies on char boundaries.
-        out.push_str(text.get(start..index).unwrap_or(""));
-        out.push('\\');
-        out.push(escape as char);
+        out.extend_from_slice(bytes.get(start..index).unwrap_or(&[]));
+        out.push(b'\\');
+        out.push(escape);
         if escape == b'u' {
-            out.push_str("00");
-            out.push(HEX[(byte >> 4) as usize] as char);
-            out.push(HEX[(byte & 0xf) as usize] as char);
+            push_str(out, "00");
+            out.push(HEX[(byte >> 4) as usize]);
+            out.push(HEX[(byte & 0xf) as usize]);
         }
         start = index + 1;
     }
-    out.push_str(text.get(start..).unwrap_or(""));
-    out.push('"');
+    out.extend_from_slice(bytes.get(start..).unwrap_or(&[]));
+    out.push(b'"');
 }
 
-fn optional(out: &mut String, text: &Option<String>) {
+fn optional(out: &mut Vec<u8>, text: &Option<String>) {
     match text {
         Some(text) => string(out, text),
-        None => out.push_str("null"),
+        None => push_str(out, "null"),
     }
 }
 
-fn boolean(out: &mut String, value: bool) {
-    out.push_str(if value { "true" } else { "false" });
+fn boolean(out: &mut Vec<u8>, value: bool) {
+    push_str(out, if value { "true" } else { "false" });
 }
 
 /// Appends an unsigned integer in decimal (as serde_json writes integers).
-fn unsigned(out: &mut String, value: u64) {
+fn unsigned(out: &mut Vec<u8>, value: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut rest = value;
@@ -79,217 +84,221 @@ fn unsigned(out: &mut String, value: u64) {
             break;
         }
     }
-    for &digit in digits.get(at..).unwrap_or(&[]) {
-        out.push(digit as char);
-    }
+    out.extend_from_slice(digits.get(at..).unwrap_or(&[]));
 }
 
-fn strings(out: &mut String, items: &[String]) {
-    out.push('[');
+fn strings(out: &mut Vec<u8>, items: &[String]) {
+    out.push(b'[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         string(out, item);
     }
-    out.push(']');
+    out.push(b']');
 }
 
-fn indexes(out: &mut String, items: &[usize]) {
-    out.push('[');
+fn indexes(out: &mut Vec<u8>, items: &[usize]) {
+    out.push(b'[');
     for (i, &item) in items.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         unsigned(out, item as u64);
     }
-    out.push(']');
+    out.push(b']');
 }
 
-fn list<T>(out: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
-    out.push('[');
+fn list<T>(out: &mut Vec<u8>, items: &[T], mut each: impl FnMut(&mut Vec<u8>, &T)) {
+    out.push(b'[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         each(out, item);
     }
-    out.push(']');
+    out.push(b']');
 }
 
-fn label(out: &mut String, label: Label) {
-    out.push_str(match label {
-        Label::Home => "\"home\"",
-        Label::Work => "\"work\"",
-        Label::Mobile => "\"mobile\"",
-        Label::Other => "\"other\"",
-    });
+fn label(out: &mut Vec<u8>, label: Label) {
+    push_str(
+        out,
+        match label {
+            Label::Home => "\"home\"",
+            Label::Work => "\"work\"",
+            Label::Mobile => "\"mobile\"",
+            Label::Other => "\"other\"",
+        },
+    );
 }
 
-fn match_kind(out: &mut String, kind: MatchKind) {
-    out.push_str(match kind {
-        MatchKind::Email => "\"email\"",
-        MatchKind::Phone => "\"phone\"",
-        MatchKind::Name => "\"name\"",
-    });
+fn match_kind(out: &mut Vec<u8>, kind: MatchKind) {
+    push_str(
+        out,
+        match kind {
+            MatchKind::Email => "\"email\"",
+            MatchKind::Phone => "\"phone\"",
+            MatchKind::Name => "\"name\"",
+        },
+    );
 }
 
-fn name(out: &mut String, name: &Name) {
-    out.push_str("{\"display\":");
+fn name(out: &mut Vec<u8>, name: &Name) {
+    push_str(out, "{\"display\":");
     optional(out, &name.display);
-    out.push_str(",\"given\":");
+    push_str(out, ",\"given\":");
     optional(out, &name.given);
-    out.push_str(",\"middle\":");
+    push_str(out, ",\"middle\":");
     optional(out, &name.middle);
-    out.push_str(",\"family\":");
+    push_str(out, ",\"family\":");
     optional(out, &name.family);
-    out.push_str(",\"prefix\":");
+    push_str(out, ",\"prefix\":");
     optional(out, &name.prefix);
-    out.push_str(",\"suffix\":");
+    push_str(out, ",\"suffix\":");
     optional(out, &name.suffix);
-    out.push('}');
+    out.push(b'}');
 }
 
-fn email(out: &mut String, email: &Email) {
-    out.push_str("{\"address\":");
+fn email(out: &mut Vec<u8>, email: &Email) {
+    push_str(out, "{\"address\":");
     string(out, &email.address);
-    out.push_str(",\"label\":");
+    push_str(out, ",\"label\":");
     label(out, email.label);
-    out.push_str(",\"label_raw\":");
+    push_str(out, ",\"label_raw\":");
     optional(out, &email.label_raw);
-    out.push_str(",\"primary\":");
+    push_str(out, ",\"primary\":");
     boolean(out, email.primary);
-    out.push_str(",\"sources\":");
+    push_str(out, ",\"sources\":");
     indexes(out, &email.sources);
-    out.push('}');
+    out.push(b'}');
 }
 
-fn phone(out: &mut String, phone: &Phone) {
-    out.push_str("{\"number\":");
+fn phone(out: &mut Vec<u8>, phone: &Phone) {
+    push_str(out, "{\"number\":");
     string(out, &phone.number);
-    out.push_str(",\"e164\":");
+    push_str(out, ",\"e164\":");
     boolean(out, phone.e164);
-    out.push_str(",\"raw\":");
+    push_str(out, ",\"raw\":");
     string(out, &phone.raw);
-    out.push_str(",\"label\":");
+    push_str(out, ",\"label\":");
     label(out, phone.label);
-    out.push_str(",\"label_raw\":");
+    push_str(out, ",\"label_raw\":");
     optional(out, &phone.label_raw);
-    out.push_str(",\"sources\":");
+    push_str(out, ",\"sources\":");
     indexes(out, &phone.sources);
-    out.push('}');
+    out.push(b'}');
 }
 
-fn address(out: &mut String, address: &Address) {
-    out.push_str("{\"street\":");
+fn address(out: &mut Vec<u8>, address: &Address) {
+    push_str(out, "{\"street\":");
     strings(out, &address.street);
-    out.push_str(",\"locality\":");
+    push_str(out, ",\"locality\":");
     optional(out, &address.locality);
-    out.push_str(",\"region\":");
+    push_str(out, ",\"region\":");
     optional(out, &address.region);
-    out.push_str(",\"postal_code\":");
+    push_str(out, ",\"postal_code\":");
     optional(out, &address.postal_code);
-    out.push_str(",\"country\":");
+    push_str(out, ",\"country\":");
     optional(out, &address.country);
-    out.push_str(",\"label\":");
+    push_str(out, ",\"label\":");
     label(out, address.label);
-    out.push_str(",\"label_raw\":");
+    push_str(out, ",\"label_raw\":");
     optional(out, &address.label_raw);
-    out.push_str(",\"sources\":");
+    push_str(out, ",\"sources\":");
     indexes(out, &address.sources);
-    out.push('}');
+    out.push(b'}');
 }
 
-fn provenance(out: &mut String, provenance: &Provenance) {
-    out.push_str("{\"source\":");
+fn provenance(out: &mut Vec<u8>, provenance: &Provenance) {
+    push_str(out, "{\"source\":");
     string(out, &provenance.source);
-    out.push_str(",\"source_id\":");
+    push_str(out, ",\"source_id\":");
     optional(out, &provenance.source_id);
-    out.push_str(",\"line\":");
+    push_str(out, ",\"line\":");
     match provenance.line {
         Some(line) => unsigned(out, u64::from(line)),
-        None => out.push_str("null"),
+        None => push_str(out, "null"),
     }
-    out.push('}');
+    out.push(b'}');
 }
 
-fn merge_note(out: &mut String, note: &MergeNote) {
-    out.push_str("{\"source\":");
+fn merge_note(out: &mut Vec<u8>, note: &MergeNote) {
+    push_str(out, "{\"source\":");
     unsigned(out, note.source as u64);
-    out.push_str(",\"reason\":");
+    push_str(out, ",\"reason\":");
     match_kind(out, note.reason);
-    out.push_str(",\"value\":");
+    push_str(out, ",\"value\":");
     string(out, &note.value);
-    out.push('}');
+    out.push(b'}');
 }
 
-fn duplicate_note(out: &mut String, note: &DuplicateNote) {
-    out.push_str("{\"id\":");
+fn duplicate_note(out: &mut Vec<u8>, note: &DuplicateNote) {
+    push_str(out, "{\"id\":");
     string(out, &note.id);
-    out.push_str(",\"reason\":");
+    push_str(out, ",\"reason\":");
     match_kind(out, note.reason);
-    out.push_str(",\"value\":");
+    push_str(out, ",\"value\":");
     string(out, &note.value);
-    out.push('}');
+    out.push(b'}');
 }
 
 /// Appends one contact, exactly as `serde_json::to_string(contact)` writes it.
-pub(super) fn contact(out: &mut String, contact: &Contact) {
-    out.push_str("{\"id\":");
+pub(super) fn contact(out: &mut Vec<u8>, contact: &Contact) {
+    push_str(out, "{\"id\":");
     string(out, &contact.id);
-    out.push_str(",\"source\":");
+    push_str(out, ",\"source\":");
     string(out, &contact.source);
-    out.push_str(",\"source_id\":");
+    push_str(out, ",\"source_id\":");
     optional(out, &contact.source_id);
-    out.push_str(",\"name\":");
+    push_str(out, ",\"name\":");
     name(out, &contact.name);
-    out.push_str(",\"nickname\":");
+    push_str(out, ",\"nickname\":");
     optional(out, &contact.nickname);
-    out.push_str(",\"emails\":");
+    push_str(out, ",\"emails\":");
     list(out, &contact.emails, email);
-    out.push_str(",\"phones\":");
+    push_str(out, ",\"phones\":");
     list(out, &contact.phones, phone);
-    out.push_str(",\"addresses\":");
+    push_str(out, ",\"addresses\":");
     list(out, &contact.addresses, address);
-    out.push_str(",\"organization\":");
+    push_str(out, ",\"organization\":");
     optional(out, &contact.organization);
-    out.push_str(",\"title\":");
+    push_str(out, ",\"title\":");
     optional(out, &contact.title);
-    out.push_str(",\"department\":");
+    push_str(out, ",\"department\":");
     optional(out, &contact.department);
-    out.push_str(",\"birthday\":");
+    push_str(out, ",\"birthday\":");
     optional(out, &contact.birthday);
-    out.push_str(",\"groups\":");
+    push_str(out, ",\"groups\":");
     strings(out, &contact.groups);
-    out.push_str(",\"notes\":");
+    push_str(out, ",\"notes\":");
     optional(out, &contact.notes);
-    out.push_str(",\"photo_url\":");
+    push_str(out, ",\"photo_url\":");
     optional(out, &contact.photo_url);
-    out.push_str(",\"deleted\":");
+    push_str(out, ",\"deleted\":");
     boolean(out, contact.deleted);
-    out.push_str(",\"updated_at\":");
+    push_str(out, ",\"updated_at\":");
     optional(out, &contact.updated_at);
-    out.push_str(",\"extra\":{");
+    push_str(out, ",\"extra\":{");
     for (i, (key, value)) in contact.extra.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         string(out, key);
-        out.push(':');
+        out.push(b':');
         // Arbitrary JSON: serde_json's own output. A `Value` always serializes (its map keys
         // are strings); the fallback keeps the output valid JSON should that ever change.
         match serde_json::to_string(value) {
-            Ok(json) => out.push_str(&json),
-            Err(_) => out.push_str("null"),
+            Ok(json) => push_str(out, &json),
+            Err(_) => push_str(out, "null"),
         }
     }
-    out.push_str("},\"sources\":");
+    push_str(out, "},\"sources\":");
     list(out, &contact.sources, provenance);
-    out.push_str(",\"merges\":");
+    push_str(out, ",\"merges\":");
     list(out, &contact.merges, merge_note);
-    out.push_str(",\"possible_duplicates\":");
+    push_str(out, ",\"possible_duplicates\":");
     list(out, &contact.possible_duplicates, duplicate_note);
-    out.push('}');
+    out.push(b'}');
 }
 
 /// A cheap upper-bound guess of one contact's JSON length, to size the output once.
@@ -351,9 +360,9 @@ mod tests {
     }
 
     fn ours(contact: &Contact) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
         super::contact(&mut out, contact);
-        out
+        String::from_utf8(out).unwrap()
     }
 
     /// Every field set, every label and match kind, and strings that need escaping.
