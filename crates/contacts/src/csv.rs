@@ -1,31 +1,425 @@
-//! STUB: the csv reader and writers are being written (see ARCHITECTURE.md).
+//! CSV: the reader (any delimited export with or without a header row) and the writers (our own
+//! layout, and Constant Contact's upload layout).
+//!
+//! Reading goes in three steps:
+//! 1. [`RowReader`] (in `csv/rows.rs`) splits UTF-8 input into rows with their physical line,
+//!    sniffing the delimiter and recovering from an unterminated quote.
+//! 2. The first row decides the layout (see [`Reader`]): a header row is mapped by name
+//!    ([`columns`]), a file without one by the content of its first row.
+//! 3. Each row becomes a [`RawRecord`]: raw values, trimmed, never validated (the normalizer
+//!    does that).
+//!
+//! Decisions on Google's exports: " ::: " separates several values in one cell (e-mails,
+//! phones, labels); a label `* Home` on an e-mail marks the primary address (the label is kept
+//! raw, `* ` included, for the normalizer); in groups the `* ` system marker is removed and the
+//! system group itself is kept (`* myContacts` → `myContacts`), as roundcube does.
 
-use crate::import::{Batch, RecordReader};
+mod columns;
+mod rows;
+mod write;
 
-/// Reads csv input incrementally.
+use std::collections::BTreeMap;
+
+use crate::error::Error;
+use crate::import::{Batch, RawRecord, RecordReader};
+use crate::model::{Address, Contact, Email, Phone};
+
+pub use columns::{header_key, looks_like_email, looks_like_phone, AddressPart, Columns, Field};
+pub use rows::{Row, RowReader};
+pub use write::{constant_contact_header, constant_contact_row, write, write_constant_contact};
+
+/// Reads CSV input incrementally (see the module documentation).
+///
+/// Header or not: the first row is a header when none of its cells looks like an e-mail address
+/// or a phone number and its names are known (at least three, or at least half of its non-empty
+/// cells), or when the second row has an e-mail-shaped cell under a first-row cell that is not
+/// one. Otherwise the first row is data and the columns are mapped by its content, so a file
+/// without a header loses no contact.
 #[derive(Debug, Default)]
-pub struct Reader {}
+pub struct Reader {
+    rows: RowReader,
+    /// Rows split from the current chunk.
+    pending: Vec<Row>,
+    layout: Layout,
+}
+
+#[derive(Debug, Default)]
+enum Layout {
+    /// No row with content seen yet.
+    #[default]
+    Waiting,
+    /// The first row, held until the second one helps to decide.
+    First(Row),
+    /// Columns decided.
+    Mapped(Columns),
+}
 
 impl Reader {
     /// A new reader.
     pub fn new() -> Reader {
         Reader::default()
     }
+
+    /// The column mapping, once decided.
+    pub fn columns(&self) -> Option<&Columns> {
+        match &self.layout {
+            Layout::Mapped(columns) => Some(columns),
+            _ => None,
+        }
+    }
+
+    fn take_rows(&mut self, out: &mut Batch) {
+        let rows = std::mem::take(&mut self.pending);
+        for row in rows {
+            self.row(row, out);
+        }
+    }
+
+    fn row(&mut self, row: Row, out: &mut Batch) {
+        if row.cells.iter().all(String::is_empty) {
+            return;
+        }
+        match std::mem::take(&mut self.layout) {
+            Layout::Waiting => self.layout = Layout::First(row),
+            Layout::First(first) => {
+                self.decide(first, Some(&row), out);
+                self.row(row, out);
+            }
+            Layout::Mapped(columns) => {
+                if let Some(contact) = record(&columns, &row.cells) {
+                    out.records.push(RawRecord {
+                        line: row.line,
+                        contact,
+                    });
+                }
+                self.layout = Layout::Mapped(columns);
+            }
+        }
+    }
+
+    /// Decides whether `first` is a header, and maps the columns.
+    fn decide(&mut self, first: Row, second: Option<&Row>, out: &mut Batch) {
+        let has_data_shape = first
+            .cells
+            .iter()
+            .any(|c| c.contains('@') || looks_like_phone(c));
+        let by_name = Columns::from_header(&first.cells);
+        let non_empty = first.cells.iter().filter(|c| !c.is_empty()).count();
+        let known = by_name.recognized();
+        let named = known >= 3 || (known > 0 && known * 2 >= non_empty);
+        let email_below = second.is_some_and(|second| {
+            second.cells.iter().enumerate().any(|(i, cell)| {
+                looks_like_email(cell) && first.cells.get(i).is_some_and(|c| !c.is_empty())
+            })
+        });
+        if !has_data_shape && (named || email_below) {
+            let mut by_name = by_name;
+            if let Some(second) = second {
+                by_name.adopt_email_columns(&second.cells);
+            }
+            self.layout = Layout::Mapped(by_name);
+            return;
+        }
+        let columns = Columns::from_content(&first.cells);
+        if let Some(contact) = record(&columns, &first.cells) {
+            out.records.push(RawRecord {
+                line: first.line,
+                contact,
+            });
+        }
+        self.layout = Layout::Mapped(columns);
+    }
 }
 
 impl RecordReader for Reader {
-    fn feed(&mut self, _chunk: &[u8], _out: &mut Batch) {}
-    fn finish(&mut self, _out: &mut Batch) {}
+    fn feed(&mut self, chunk: &[u8], out: &mut Batch) {
+        self.rows.feed(chunk, &mut self.pending);
+        self.take_rows(out);
+    }
+
+    fn finish(&mut self, out: &mut Batch) {
+        let mut problems: Vec<(u32, Error)> = Vec::new();
+        self.rows.finish(&mut self.pending, &mut problems);
+        out.problems.extend(problems);
+        self.take_rows(out);
+        if let Layout::First(first) = std::mem::take(&mut self.layout) {
+            self.decide(first, None, out);
+        }
+    }
 }
 
-/// Writes contacts as CSV with a header row (one row per contact, several values joined with
-/// " ::: "), neutralizing cells a spreadsheet would run as a formula. STUB.
-pub fn write(_contacts: &[crate::Contact]) -> String {
-    String::new()
+/// Per slot, what a row says about one e-mail, phone or address.
+#[derive(Debug, Default)]
+struct SlotValues {
+    label: Option<String>,
+    values: Vec<String>,
+    address: Address,
+    formatted: Option<String>,
+    has_address: bool,
 }
 
-/// Writes contacts in Constant Contact's CSV data layout (`EMAIL ADDRESS,FIRST NAME,...`), one
-/// row per e-mail address. STUB.
-pub fn write_constant_contact(_contacts: &[crate::Contact]) -> String {
-    String::new()
+/// Builds the raw contact of one row; `None` when the row carries nothing at all.
+fn record(columns: &Columns, cells: &[String]) -> Option<Contact> {
+    let mut contact = Contact::default();
+    let mut slots: Vec<SlotValues> = Vec::new();
+    slots.resize_with(columns.slots.len(), SlotValues::default);
+    // Slots in the order their first value appears.
+    let mut slot_order: Vec<usize> = Vec::new();
+    let mut birth = (None, None, None);
+    let mut extra: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+    for (index, cell) in cells.iter().enumerate() {
+        if cell.is_empty() || is_zero_date(cell) {
+            continue;
+        }
+        let value = Some(cell.clone());
+        let name = &mut contact.name;
+        match columns.field(index) {
+            Field::Display => set_first(&mut name.display, value),
+            Field::Given => set_first(&mut name.given, value),
+            Field::Middle => set_first(&mut name.middle, value),
+            Field::Family => set_first(&mut name.family, value),
+            Field::Prefix => set_first(&mut name.prefix, value),
+            Field::Suffix => set_first(&mut name.suffix, value),
+            Field::Nickname => set_first(&mut contact.nickname, value),
+            Field::Organization => set_first(&mut contact.organization, value),
+            Field::JobTitle => set_first(&mut contact.title, value),
+            Field::Department => set_first(&mut contact.department, value),
+            Field::Birthday => set_first(&mut contact.birthday, value),
+            Field::BirthYear => birth.0 = value,
+            Field::BirthMonth => birth.1 = value,
+            Field::BirthDay => birth.2 = value,
+            Field::Notes => set_first(&mut contact.notes, value),
+            Field::Photo => set_first(&mut contact.photo_url, value),
+            Field::Groups => {
+                for group in split_groups(cell) {
+                    if !contact.groups.contains(&group) {
+                        contact.groups.push(group);
+                    }
+                }
+            }
+            Field::Email(slot) | Field::Phone(slot) => {
+                if let Some(values) = slots.get_mut(slot) {
+                    values.values.extend(
+                        cell.split(" ::: ")
+                            .map(str::trim)
+                            .filter(|v| !v.is_empty())
+                            .map(String::from),
+                    );
+                    note_slot(&mut slot_order, slot);
+                }
+            }
+            Field::EmailLabel(slot) | Field::PhoneLabel(slot) => {
+                if let Some(values) = slots.get_mut(slot) {
+                    values.label = value;
+                }
+            }
+            Field::Address(slot, part) => {
+                if let Some(values) = slots.get_mut(slot) {
+                    add_address_part(values, part, cell);
+                    if part != AddressPart::Label {
+                        note_slot(&mut slot_order, slot);
+                    }
+                }
+            }
+            Field::Ignore => {}
+            Field::Extra => {
+                let mut key = columns.name(index);
+                if extra.contains_key(&key) {
+                    key = format!("{key} (column {})", index + 1);
+                }
+                extra.insert(key, serde_json::Value::String(cell.clone()));
+            }
+        }
+    }
+    if contact.birthday.is_none() {
+        contact.birthday = birthday_from_parts(birth);
+    }
+    contact.extra = extra;
+    for slot in slot_order {
+        let (Some(info), Some(values)) = (columns.slots.get(slot), slots.get_mut(slot)) else {
+            continue;
+        };
+        let label_raw = values.label.clone().or_else(|| info.default_label.clone());
+        let is_email = info.key.starts_with("email:");
+        let is_phone = info.key.starts_with("phone:");
+        if is_email {
+            // Google marks the primary address's label with "* ".
+            let starred = label_raw.as_deref().is_some_and(|l| l.starts_with('*'));
+            for (i, address) in values.values.drain(..).enumerate() {
+                let primary = i == 0
+                    && (info.primary || starred)
+                    && !contact.emails.iter().any(|e| e.primary);
+                contact.emails.push(Email {
+                    address,
+                    label_raw: label_raw.clone(),
+                    primary,
+                    ..Email::default()
+                });
+            }
+        } else if is_phone {
+            for raw in values.values.drain(..) {
+                contact.phones.push(Phone {
+                    number: raw.clone(),
+                    raw,
+                    label_raw: label_raw.clone(),
+                    ..Phone::default()
+                });
+            }
+        } else if values.has_address {
+            let mut address = std::mem::take(&mut values.address);
+            let structured = !address.street.is_empty()
+                || address.locality.is_some()
+                || address.region.is_some()
+                || address.postal_code.is_some()
+                || address.country.is_some();
+            if !structured {
+                if let Some(formatted) = values.formatted.take() {
+                    address.street = lines(&formatted);
+                }
+            }
+            if !address.street.is_empty() || structured {
+                address.label_raw = label_raw;
+                contact.addresses.push(address);
+            }
+        }
+    }
+    let has_content = !contact.is_empty()
+        || contact.notes.is_some()
+        || !contact.groups.is_empty()
+        || !contact.extra.is_empty()
+        || contact.birthday.is_some()
+        || contact.title.is_some()
+        || contact.department.is_some()
+        || contact.photo_url.is_some();
+    has_content.then_some(contact)
+}
+
+fn note_slot(order: &mut Vec<usize>, slot: usize) {
+    if !order.contains(&slot) {
+        order.push(slot);
+    }
+}
+
+fn add_address_part(values: &mut SlotValues, part: AddressPart, cell: &str) {
+    let address = &mut values.address;
+    match part {
+        AddressPart::Label => {
+            values.label = Some(cell.to_string());
+            return;
+        }
+        AddressPart::Formatted => set_first(&mut values.formatted, Some(cell.to_string())),
+        AddressPart::Street => address.street.extend(lines(cell)),
+        AddressPart::Locality => set_first(&mut address.locality, Some(cell.to_string())),
+        AddressPart::Region => set_first(&mut address.region, Some(cell.to_string())),
+        AddressPart::PostalCode => set_first(&mut address.postal_code, Some(cell.to_string())),
+        AddressPart::Country => set_first(&mut address.country, Some(cell.to_string())),
+    }
+    values.has_address = true;
+}
+
+/// The non-empty trimmed lines of a multi-line cell.
+fn lines(cell: &str) -> Vec<String> {
+    cell.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn set_first(slot: &mut Option<String>, value: Option<String>) {
+    if slot.is_none() {
+        *slot = value;
+    }
+}
+
+/// Groups of one cell: " ::: " (Google) or ";" (Outlook) separated, without Google's `* `
+/// system marker.
+fn split_groups(cell: &str) -> Vec<String> {
+    cell.split(" ::: ")
+        .flat_map(|part| part.split(';'))
+        .map(|group| group.trim().trim_start_matches('*').trim().to_string())
+        .filter(|group| !group.is_empty())
+        .collect()
+}
+
+/// Outlook writes an unset date as `0/0/00` (German: `0.0.00`).
+fn is_zero_date(cell: &str) -> bool {
+    columns::looks_like_date(cell) && cell.chars().all(|c| !c.is_ascii_digit() || c == '0')
+}
+
+/// Thunderbird's Birth Year / Month / Day as `YYYY-MM-DD`, or `--MM-DD` without a year.
+fn birthday_from_parts(parts: (Option<String>, Option<String>, Option<String>)) -> Option<String> {
+    let number = |part: Option<String>| {
+        part.and_then(|p| p.trim().parse::<u32>().ok())
+            .filter(|n| *n > 0)
+    };
+    let (year, month, day) = (number(parts.0), number(parts.1), number(parts.2));
+    match (year, month, day) {
+        (Some(year), Some(month), Some(day)) => Some(format!("{year:04}-{month:02}-{day:02}")),
+        (None, Some(month), Some(day)) => Some(format!("--{month:02}-{day:02}")),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(input: &str) -> Batch {
+        let mut reader = Reader::new();
+        let mut batch = Batch::default();
+        reader.feed(input.as_bytes(), &mut batch);
+        reader.finish(&mut batch);
+        batch
+    }
+
+    #[test]
+    fn header_less_file_keeps_its_first_row() {
+        let batch = read("Ada Lovelace,ada@example.org\nBob,bob@example.org\n");
+        assert_eq!(batch.records.len(), 2);
+        let first = &batch.records[0];
+        assert_eq!(first.line, 1);
+        assert_eq!(first.contact.name.display.as_deref(), Some("Ada Lovelace"));
+        assert_eq!(first.contact.emails[0].address, "ada@example.org");
+    }
+
+    #[test]
+    fn unknown_header_names_are_a_header_when_the_next_row_has_an_email() {
+        let batch = read("Who,Where\nAda,ada@example.org\n");
+        assert_eq!(batch.records.len(), 1);
+        let contact = &batch.records[0].contact;
+        assert_eq!(contact.extra.get("Who"), Some(&serde_json::json!("Ada")));
+        assert_eq!(contact.emails[0].address, "ada@example.org");
+        assert_eq!(contact.emails[0].label_raw.as_deref(), Some("Where"));
+    }
+
+    #[test]
+    fn single_row_header_yields_nothing() {
+        let batch = read("First Name,Last Name,E-mail Address\n");
+        assert!(batch.records.is_empty());
+        assert!(batch.problems.is_empty());
+    }
+
+    #[test]
+    fn zero_dates_and_birth_parts() {
+        assert!(is_zero_date("0/0/00"));
+        assert!(is_zero_date("0.0.00"));
+        assert!(!is_zero_date("1.1.00"));
+        assert_eq!(
+            birthday_from_parts((Some("1970".into()), Some("11".into()), Some("5".into()))),
+            Some("1970-11-05".into())
+        );
+        assert_eq!(
+            birthday_from_parts((None, Some("4".into()), Some("16".into()))),
+            Some("--04-16".into())
+        );
+    }
+
+    #[test]
+    fn google_groups_lose_the_system_marker() {
+        assert_eq!(
+            split_groups("* myContacts ::: Friends"),
+            vec!["myContacts", "Friends"]
+        );
+    }
 }

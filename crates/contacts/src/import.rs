@@ -237,7 +237,7 @@ impl Importer {
                 self.problems.push(Problem::new(source, record.line, error));
             }
             if contact.is_empty() {
-                let error = Error::MalformedRecord("no name, e-mail, phone or address".into());
+                let error = Error::MalformedRecord("no name, organization, e-mail or phone".into());
                 self.problems.push(Problem::new(source, record.line, error));
                 continue;
             }

@@ -20,7 +20,7 @@ pub mod normalize;
 pub mod vcard;
 pub mod xml;
 
-pub use dedupe::merge;
+pub use dedupe::{classify, merge, Book, Classification, Tier};
 pub use detect::{sniff, Format};
 pub use error::{Error, Problem, Result};
 pub use import::{

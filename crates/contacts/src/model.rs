@@ -201,7 +201,8 @@ pub struct DuplicateNote {
 
 impl Contact {
     /// True when the record carries nothing a picker could show or use: no name, no
-    /// organization, no e-mail, no phone, no address.
+    /// organization, no nickname, no e-mail, no phone. (An address alone does not make a
+    /// contact one can invite: Outlook exports rows that hold only a business address.)
     pub fn is_empty(&self) -> bool {
         self.name.display.is_none()
             && self.name.given.is_none()
@@ -209,7 +210,6 @@ impl Contact {
             && self.organization.is_none()
             && self.emails.is_empty()
             && self.phones.is_empty()
-            && self.addresses.is_empty()
             && self.nickname.is_none()
     }
 

@@ -1,3 +1,39 @@
-//! `contact-picker`: the command line. STUB: being written.
+//! `contact-picker`: the command line.
 
-fn main() {}
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod export;
+mod import;
+
+/// Imports address books from providers and files, and sends picked contacts on.
+#[derive(Debug, Parser)]
+#[command(name = "contact-picker", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Imports an address book from a provider; prints the normalized contacts as JSON.
+    Import(import::Args),
+    /// Sends contacts from a JSON file to a destination; prints what it did.
+    Export(export::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Import(args) => import::run_import(args),
+        Command::Export(args) => export::run_export(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("contact-picker: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,410 @@
+//! Matching keys: how e-mails, phones, names and postal addresses are compared.
+//!
+//! Names are compared after *folding*: canonical decomposition (NFD), combining marks dropped
+//! (accents folded: "Zoë" == "Zoe"), lower-cased, a few letters that do not decompose spelled
+//! out ("ß" → "ss", "Ł" → "l", "ø" → "o"), apostrophes dropped ("O'Brien" == "OBrien"), then
+//! split into tokens at anything that is not a letter or digit ("Jean-Luc" → "jean", "luc").
+//! Folding is ours, not a library's: the crates that do full transliteration (`deunicode`,
+//! `any_ascii`) also turn CJK names into Latin guesses, which would make unrelated names equal.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::model::{Address, Name, Phone};
+
+/// Phone numbers with fewer digits than this never link records: junk like "+123" or a short
+/// extension would otherwise merge strangers. The shortest real E.164 numbers (small island
+/// states) have 7 digits including the country code.
+pub(crate) const MIN_PHONE_DIGITS: usize = 7;
+
+/// Honorifics and generational suffixes dropped when a name is only known as display text.
+const HONORIFICS: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "herr", "frau", "mme",
+    "mlle", "jr", "sr", "ii", "iii", "iv", "phd", "md", "esq",
+];
+
+/// The key two e-mail addresses match on: the whole address lower-cased (local part too: no
+/// real provider treats `Ada@` and `ada@` as different mailboxes).
+pub(crate) fn email_key(address: &str) -> Option<String> {
+    // Char by char (not `str::to_lowercase`, which special-cases a final sigma) so that
+    // comparing without building keys gives the same answer.
+    let key: String = address
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .collect();
+    (!key.is_empty()).then_some(key)
+}
+
+/// The key two phone numbers match on: the E.164 number, when it is E.164 and long enough.
+pub(crate) fn phone_key(phone: &Phone) -> Option<&str> {
+    let digits = phone.number.bytes().filter(u8::is_ascii_digit).count();
+    (phone.e164 && digits >= MIN_PHONE_DIGITS).then_some(phone.number.as_str())
+}
+
+/// The key a number is kept once by within a contact: the number, or the raw text if empty.
+pub(crate) fn phone_identity(phone: &Phone) -> &str {
+    if phone.number.is_empty() {
+        phone.raw.trim()
+    } else {
+        &phone.number
+    }
+}
+
+/// Folds `text` for comparison (see the module documentation).
+pub(crate) fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        // The common case, without decomposition: most names and every e-mail are ASCII.
+        return text
+            .bytes()
+            .filter(|&b| b != b'\'')
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'ß' | 'ẞ' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'þ' | 'Þ' => out.push_str("th"),
+            'ø' | 'Ø' => out.push('o'),
+            'ł' | 'Ł' => out.push('l'),
+            'đ' | 'Đ' => out.push('d'),
+            'ı' => out.push('i'),
+            '\'' | '\u{2019}' | '\u{02BC}' => {}
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Splits folded text into tokens.
+fn split_tokens(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+}
+
+/// A fixed hash of a token (FNV-1a, 64 bits): the same on every run and target, unlike std's.
+fn token_hash(token: &str) -> u64 {
+    token.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Appends the folded tokens of `text` to `out`.
+pub(crate) fn push_tokens(text: &str, out: &mut Vec<String>) {
+    let folded = fold(text);
+    out.extend(split_tokens(&folded).map(str::to_string));
+}
+
+/// The folded tokens of the display name, without honorifics (used only when there are no parts).
+fn display_tokens(name: &Name) -> Vec<String> {
+    let mut tokens = Vec::new();
+    if let Some(display) = &name.display {
+        push_tokens(display, &mut tokens);
+    }
+    tokens.retain(|t| !HONORIFICS.contains(&t.as_str()));
+    tokens
+}
+
+/// Every token of the person's name (given, middle, family; the display name when there are
+/// no parts), as sorted hashes without repeats: used only to refuse phone-only links between
+/// records whose names have nothing in common, where a (vanishingly rare) hash collision would
+/// merely allow a link. Hashes keep this to one allocation per record. `None` when nameless.
+pub(crate) fn name_tokens(name: &Name) -> Option<Vec<u64>> {
+    let mut hashes = Vec::new();
+    for part in [&name.given, &name.middle, &name.family]
+        .into_iter()
+        .flatten()
+    {
+        hashes.extend(split_tokens(&fold(part)).map(token_hash));
+    }
+    if hashes.is_empty() {
+        hashes.extend(display_tokens(name).iter().map(|t| token_hash(t)));
+    }
+    hashes.sort_unstable();
+    hashes.dedup();
+    (!hashes.is_empty()).then_some(hashes)
+}
+
+/// True when two sorted lists share an element.
+pub(crate) fn share_token(a: &[u64], b: &[u64]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
+/// The name key of the possible-duplicate tier: the folded tokens of the given and family names
+/// (the display name when neither is known), sorted so that "Durand Aurélie" == "Aurélie
+/// Durand"; middle names, prefixes and suffixes are ignored. At least two tokens are needed —
+/// one token alone ("Mom", "Ada") says too little — unless the organization is known, in which
+/// case the key is `token @ organization` (folded).
+pub(crate) fn name_key(name: &Name, organization: Option<&str>) -> Option<String> {
+    let mut tokens = Vec::new();
+    for part in [&name.given, &name.family].into_iter().flatten() {
+        push_tokens(part, &mut tokens);
+    }
+    if tokens.is_empty() {
+        tokens = display_tokens(name);
+    }
+    tokens.sort();
+    tokens.dedup();
+    match tokens.len() {
+        0 => None,
+        1 => {
+            let mut org = Vec::new();
+            push_tokens(organization.unwrap_or(""), &mut org);
+            (!org.is_empty()).then(|| format!("{} @ {}", tokens.join(" "), org.join(" ")))
+        }
+        _ => Some(tokens.join(" ")),
+    }
+}
+
+/// Calls `f` with the hash of each folded token of `text`, as `push_tokens` would find them
+/// (without building the folded text when it is ASCII).
+fn for_each_token_hash(text: &str, mut f: impl FnMut(u64)) {
+    if !text.is_ascii() {
+        split_tokens(&fold(text)).map(token_hash).for_each(f);
+        return;
+    }
+    let mut hash = None;
+    for byte in text.bytes().filter(|&b| b != b'\'') {
+        if byte.is_ascii_alphanumeric() {
+            let h = hash.unwrap_or(0xcbf2_9ce4_8422_2325u64);
+            hash = Some((h ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3));
+        } else if let Some(h) = hash.take() {
+            f(h);
+        }
+    }
+    if let Some(h) = hash {
+        f(h);
+    }
+}
+
+/// A hash of [`name_key`]: equal keys give equal hashes. Cheap (no strings built for ASCII
+/// names), so that only contacts whose hashes collide need their key spelled out.
+pub(crate) fn name_key_hash(name: &Name, organization: Option<&str>) -> Option<u64> {
+    let mut hashes = Vec::with_capacity(4);
+    for part in [&name.given, &name.family].into_iter().flatten() {
+        for_each_token_hash(part, |h| hashes.push(h));
+    }
+    if hashes.is_empty() {
+        hashes.extend(display_tokens(name).iter().map(|t| token_hash(t)));
+    }
+    hashes.sort_unstable();
+    hashes.dedup();
+    let combine = |acc: u64, h: u64| (acc ^ h).wrapping_mul(0x0100_0000_01b3).rotate_left(29);
+    match hashes.len() {
+        0 => None,
+        1 => {
+            let mut org = Vec::new();
+            for_each_token_hash(organization.unwrap_or(""), |h| org.push(h));
+            (!org.is_empty()).then(|| {
+                org.into_iter().fold(
+                    combine(hashes.iter().fold(1, |a, &h| combine(a, h)), 0x40),
+                    combine,
+                )
+            })
+        }
+        _ => Some(hashes.into_iter().fold(2, combine)),
+    }
+}
+
+/// First and last name folded, for Luminate's "same first and last name". The parts when
+/// known, else the first and last token of the display name. `None` when both are empty.
+pub(crate) fn first_last(name: &Name) -> Option<(String, String)> {
+    let joined = |part: &Option<String>| {
+        let mut tokens = Vec::new();
+        push_tokens(part.as_deref().unwrap_or(""), &mut tokens);
+        tokens.join(" ")
+    };
+    let (mut first, mut last) = (joined(&name.given), joined(&name.family));
+    if first.is_empty() && last.is_empty() {
+        let tokens = display_tokens(name);
+        if let Some((head, rest)) = tokens.split_first() {
+            first = head.clone();
+            last = rest.last().cloned().unwrap_or_default();
+        }
+    }
+    (!first.is_empty() || !last.is_empty()).then_some((first, last))
+}
+
+/// The key an address is kept once by: every part folded, whitespace collapsed, postal code
+/// without spaces; the label is not part of it.
+pub(crate) fn address_key(address: &Address) -> String {
+    let part = |text: &str| {
+        let mut tokens = Vec::new();
+        push_tokens(text, &mut tokens);
+        tokens.join(" ")
+    };
+    let mut key = String::new();
+    for line in &address.street {
+        key.push_str(&part(line));
+        key.push('\n');
+    }
+    for field in [
+        &address.locality,
+        &address.region,
+        &address.postal_code,
+        &address.country,
+    ] {
+        key.push('\u{1f}');
+        key.push_str(&part(field.as_deref().unwrap_or("")).replace(' ', ""));
+    }
+    key
+}
+
+/// How complete a name is: the number of parts filled. The most complete name wins a merge.
+pub(crate) fn name_completeness(name: &Name) -> usize {
+    [
+        &name.display,
+        &name.given,
+        &name.middle,
+        &name.family,
+        &name.prefix,
+        &name.suffix,
+    ]
+    .into_iter()
+    .filter(|part| part.as_deref().is_some_and(|p| !p.trim().is_empty()))
+    .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(given: &str, family: &str) -> Name {
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        Name {
+            given: some(given),
+            family: some(family),
+            ..Name::default()
+        }
+    }
+
+    #[test]
+    fn folding_drops_accents_case_and_apostrophes() {
+        assert_eq!(fold("Zoë Ångström"), "zoe angstrom");
+        assert_eq!(fold("Łukasz Żółć"), "lukasz zolc");
+        assert_eq!(fold("Weiß"), "weiss");
+        assert_eq!(fold("O'Brien"), "obrien");
+        assert_eq!(fold("李 小龙"), "李 小龙");
+    }
+
+    #[test]
+    fn name_key_is_order_insensitive_and_needs_two_tokens_or_an_organization() {
+        assert_eq!(
+            name_key(&name("Aurélie", "Durand"), None),
+            Some("aurelie durand".into())
+        );
+        assert_eq!(
+            name_key(&name("Durand", "Aurelie"), None),
+            Some("aurelie durand".into())
+        );
+        assert_eq!(name_key(&name("Ada", ""), None), None);
+        assert_eq!(
+            name_key(&name("Ada", ""), Some("Analytical Engines")),
+            Some("ada @ analytical engines".into())
+        );
+        let display_only = Name {
+            display: Some("Dr. Aurélie Durand".into()),
+            ..Name::default()
+        };
+        assert_eq!(name_key(&display_only, None), Some("aurelie durand".into()));
+        let middle = Name {
+            middle: Some("Maria".into()),
+            ..name("Aurélie", "Durand")
+        };
+        let hash = |n: &Name, org: Option<&str>| name_key_hash(n, org);
+        assert_eq!(
+            hash(&name("Aurélie", "Durand"), None),
+            hash(&name("DURAND", "Aurelie"), None)
+        );
+        assert_eq!(
+            hash(&name("O'Brien", "Sean"), None),
+            hash(&name("Seán", "OBRIEN"), None)
+        );
+        assert_ne!(
+            hash(&name("Aurélie", "Durand"), None),
+            hash(&name("Aurélie", "Dupont"), None)
+        );
+        assert_eq!(hash(&name("Ada", ""), None), None);
+        assert_eq!(
+            hash(&name("Ada", ""), Some("ACME Inc")),
+            hash(&name("ada", ""), Some("acme inc."))
+        );
+        assert_eq!(
+            hash(&display_only, None),
+            hash(&name("Aurélie", "Durand"), None)
+        );
+        assert_eq!(name_key(&middle, None), Some("aurelie durand".into()));
+    }
+
+    #[test]
+    fn phone_keys_need_e164_and_seven_digits() {
+        let phone = |number: &str, e164: bool| Phone {
+            number: number.into(),
+            e164,
+            ..Phone::default()
+        };
+        assert_eq!(
+            phone_key(&phone("+41446681800", true)),
+            Some("+41446681800")
+        );
+        assert_eq!(phone_key(&phone("+123", true)), None);
+        assert_eq!(phone_key(&phone("0446681800", false)), None);
+    }
+
+    #[test]
+    fn tokens_intersect() {
+        let a = name_tokens(&name("John", "Smith")).unwrap_or_default();
+        let b = name_tokens(&name("J", "Smith")).unwrap_or_default();
+        let c = name_tokens(&name("Mary", "Jones")).unwrap_or_default();
+        assert!(share_token(&a, &b));
+        assert!(!share_token(&a, &c));
+        assert_eq!(name_tokens(&Name::default()), None);
+    }
+
+    #[test]
+    fn first_last_falls_back_to_display() {
+        assert_eq!(
+            first_last(&name("Bob", "Smith")),
+            Some(("bob".into(), "smith".into()))
+        );
+        let display = Name {
+            display: Some("Mr. Bob  Smith".into()),
+            ..Name::default()
+        };
+        assert_eq!(first_last(&display), Some(("bob".into(), "smith".into())));
+        assert_eq!(first_last(&Name::default()), None);
+    }
+
+    #[test]
+    fn address_key_ignores_case_accents_spacing_and_label() {
+        let a = Address {
+            street: vec!["Bahnhofstraße 1".into()],
+            locality: Some("Zürich".into()),
+            postal_code: Some("80 01".into()),
+            ..Address::default()
+        };
+        let b = Address {
+            street: vec!["BAHNHOFSTRASSE  1".into()],
+            locality: Some("zurich".into()),
+            postal_code: Some("8001".into()),
+            label: crate::model::Label::Work,
+            ..Address::default()
+        };
+        assert_eq!(address_key(&a), address_key(&b));
+    }
+}

@@ -1,0 +1,332 @@
+//! Text rules shared by every field: Unicode NFC, control and spoofing characters removed,
+//! whitespace collapsed (single-line fields) or line endings unified (notes), length capped.
+//!
+//! NFC comes from the `unicode-normalization` crate (not the browser's `String.normalize`), so
+//! native and wasm32 builds produce the same bytes. The common case (short ASCII without
+//! doubled spaces) is checked first and leaves the string untouched, without allocating.
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use crate::error::Error;
+
+/// Longest single-line value kept (names, organization, title, labels, groups, address lines),
+/// in characters (Unicode scalar values). Longer values are cut on a character boundary and
+/// reported as [`Error::TooLong`].
+pub const MAX_LINE_CHARS: usize = 256;
+
+/// Longest note kept, in characters.
+pub const MAX_NOTE_CHARS: usize = 32_768;
+
+/// Longest URL or identifier kept (`photo_url`, `source_id`), in characters.
+pub const MAX_URL_CHARS: usize = 2_048;
+
+/// True for characters that are invisible and can make a name or address look like something
+/// else: bidi embeddings/overrides (U+202A–U+202E), bidi isolates (U+2066–U+2069), zero-width
+/// space (U+200B), word joiner (U+2060) and the zero-width no-break space / BOM (U+FEFF).
+/// ZWJ (U+200D) is handled separately (kept inside emoji sequences). ZWNJ (U+200C) and the
+/// LRM/RLM marks are kept: Persian and Hebrew/Arabic text uses them legitimately.
+pub fn is_spoofing(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{202A}'..='\u{202E}' | '\u{2060}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// C0 and C1 control characters and DEL.
+fn is_control(c: char) -> bool {
+    c <= '\u{1F}' || ('\u{7F}'..='\u{9F}').contains(&c)
+}
+
+/// True when `c` may sit next to a ZWJ in an emoji sequence (pictographs, symbols, the
+/// variation selector, skin tones) or in the Indic scripts, where ZWJ selects conjunct forms.
+fn joins_with_zwj(c: char) -> bool {
+    matches!(c,
+        '\u{0900}'..='\u{0DFF}'          // Indic scripts (Devanagari … Sinhala)
+        | '\u{2190}'..='\u{2BFF}'        // arrows, technical, dingbats, misc symbols
+        | '\u{FE0F}'                     // emoji presentation selector
+        | '\u{1F000}'..='\u{1FAFF}') // emoji, including skin-tone modifiers
+}
+
+/// The fast path: printable ASCII, no leading/trailing/doubled spaces. Such a value is
+/// already normalized.
+fn is_clean_ascii_line(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut previous_space = false;
+    for &b in bytes {
+        if !(0x20..0x7F).contains(&b) {
+            return false;
+        }
+        let space = b == b' ';
+        if space && previous_space {
+            return false;
+        }
+        previous_space = space;
+    }
+    true
+}
+
+/// True when `s` is already a normalized single-line value: one pass, no allocation. Catches
+/// the common non-ASCII case ("Aurélie", "Rue de l'Église") that [`is_clean_ascii_line`]
+/// cannot.
+fn is_clean_line(s: &str) -> bool {
+    if s.is_ascii() {
+        return is_clean_ascii_line(s);
+    }
+    let mut previous_space = true; // a leading space is not clean
+    for c in s.chars() {
+        if c == ' ' {
+            if previous_space {
+                return false;
+            }
+            previous_space = true;
+            continue;
+        }
+        if c.is_whitespace() || is_control(c) || is_spoofing(c) || c == '\u{200D}' {
+            return false;
+        }
+        previous_space = false;
+    }
+    !previous_space && is_nfc_quick(s.chars()) == IsNormalized::Yes
+}
+
+/// NFC, unless the string is already NFC (checked cheaply first).
+fn nfc(s: String) -> String {
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        s
+    } else {
+        s.nfc().collect()
+    }
+}
+
+/// Cuts `s` to at most `max` characters (on a character boundary); true when it cut.
+fn cap(s: &mut String, max: usize) -> bool {
+    if s.len() <= max {
+        return false; // fewer bytes than `max` means fewer characters too
+    }
+    match s.char_indices().nth(max) {
+        Some((cut, _)) => {
+            s.truncate(cut);
+            let trimmed = s.trim_end().len();
+            s.truncate(trimmed);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Removes ZWJ unless both neighbours can join (emoji, Indic scripts).
+fn keep_zwj(previous: Option<char>, next: Option<char>) -> bool {
+    previous.is_some_and(joins_with_zwj) && next.is_some_and(joins_with_zwj)
+}
+
+/// Normalizes a single-line value: controls and spoofing characters removed, every
+/// whitespace run (tabs and line breaks included) made one space, trimmed, NFC, capped at
+/// `max` characters. Returns the value (None when nothing is left) and whether it was cut.
+pub fn line_with_max(value: &str, max: usize) -> (Option<String>, bool) {
+    let mut out = if is_clean_ascii_line(value) {
+        value.to_string()
+    } else {
+        let mut out = String::with_capacity(value.len());
+        let mut pending_space = false;
+        let mut chars = value.chars().peekable();
+        let mut previous: Option<char> = None;
+        while let Some(c) = chars.next() {
+            if c.is_whitespace() {
+                pending_space = !out.is_empty();
+                continue;
+            }
+            if is_control(c) || is_spoofing(c) {
+                continue;
+            }
+            if c == '\u{200D}' && !keep_zwj(previous, chars.peek().copied()) {
+                continue;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+            previous = Some(c);
+        }
+        nfc(out)
+    };
+    let cut = cap(&mut out, max);
+    ((!out.is_empty()).then_some(out), cut)
+}
+
+/// Normalizes a single-line field in place with the [`MAX_LINE_CHARS`] cap; reports a cut
+/// as [`Error::TooLong`] naming `field`.
+pub fn line(field: &mut Option<String>, name: &str, errors: &mut Vec<Error>) {
+    line_max(field, name, MAX_LINE_CHARS, errors);
+}
+
+/// [`line`] with another cap.
+pub fn line_max(field: &mut Option<String>, name: &str, max: usize, errors: &mut Vec<Error>) {
+    let Some(value) = field.as_deref() else {
+        return;
+    };
+    if value.len() <= max && is_clean_line(value) {
+        if value.is_empty() {
+            *field = None;
+        }
+        return; // already normalized: no allocation
+    }
+    let (normalized, cut) = line_with_max(value, max);
+    if cut {
+        errors.push(too_long(name, value.chars().count(), max));
+    }
+    *field = normalized;
+}
+
+/// The [`Error::TooLong`] for `field`.
+pub fn too_long(field: &str, chars: usize, max: usize) -> Error {
+    Error::TooLong(format!("{field}: {chars} characters, cut to {max}"))
+}
+
+/// Normalizes a multi-line note in place: CRLF and CR become LF, tabs a space, controls and
+/// spoofing characters removed, trailing spaces of each line and blank lines at both ends
+/// removed, NFC, capped at [`MAX_NOTE_CHARS`]. Spaces inside a line are kept as written.
+pub fn note(field: &mut Option<String>, name: &str, errors: &mut Vec<Error>) {
+    let Some(value) = field.as_deref() else {
+        return;
+    };
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    let mut previous: Option<char> = None;
+    while let Some(c) = chars.next() {
+        let c = match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    continue; // the LF that follows ends the line
+                }
+                '\n'
+            }
+            '\t' => ' ',
+            _ => c,
+        };
+        if c == '\n' {
+            let trimmed = out.trim_end_matches([' ', '\u{A0}']).len();
+            out.truncate(trimmed);
+            out.push('\n');
+            previous = Some(c);
+            continue;
+        }
+        if is_control(c) || is_spoofing(c) {
+            continue;
+        }
+        if c == '\u{200D}' && !keep_zwj(previous, chars.peek().copied()) {
+            continue;
+        }
+        out.push(c);
+        previous = Some(c);
+    }
+    let end = out.trim_end().len();
+    out.truncate(end);
+    let start = out.len() - out.trim_start().len();
+    if start > 0 {
+        // Leading blank lines and spaces; a leading indent on the first line goes with them.
+        out.drain(..start);
+    }
+    let mut out = nfc(out);
+    let chars = out.chars().count();
+    if cap(&mut out, MAX_NOTE_CHARS) {
+        errors.push(too_long(name, chars, MAX_NOTE_CHARS));
+    }
+    *field = (!out.is_empty()).then_some(out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(s: &str) -> Option<String> {
+        line_with_max(s, MAX_LINE_CHARS).0
+    }
+
+    #[test]
+    fn clean_ascii_is_kept() {
+        assert_eq!(one("Ada Lovelace").as_deref(), Some("Ada Lovelace"));
+        assert_eq!(one("").as_deref(), None);
+        assert_eq!(one(" \t\r\n ").as_deref(), None);
+    }
+
+    #[test]
+    fn whitespace_is_collapsed_and_trimmed() {
+        assert_eq!(
+            one("  Ada \t\t Lovelace\r\n").as_deref(),
+            Some("Ada Lovelace")
+        );
+        assert_eq!(
+            one("Ada\u{A0}\u{3000}Lovelace").as_deref(),
+            Some("Ada Lovelace")
+        );
+        assert_eq!(one("\tTAB-led").as_deref(), Some("TAB-led"));
+    }
+
+    #[test]
+    fn nfc_composes() {
+        assert_eq!(one("Aure\u{301}lie").as_deref(), Some("Aur\u{E9}lie"));
+    }
+
+    #[test]
+    fn controls_and_spoofing_are_removed() {
+        assert_eq!(
+            one("ctrl\u{0}\u{7}\u{1B}chars\u{85}").as_deref(),
+            Some("ctrlchars")
+        );
+        assert_eq!(one("\u{202E}gnp.exe").as_deref(), Some("gnp.exe"));
+        assert_eq!(
+            one("Zero\u{200B}Width\u{200D}Joiner").as_deref(),
+            Some("ZeroWidthJoiner")
+        );
+        assert_eq!(one("a\u{2066}b\u{2069}c\u{FEFF}").as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn zwj_is_kept_inside_emoji() {
+        let family = "emoji \u{1F469}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466} family";
+        assert_eq!(one(family).as_deref(), Some(family));
+    }
+
+    #[test]
+    fn long_values_are_cut_on_a_char_boundary() {
+        let long = "é".repeat(70_000);
+        let (value, cut) = line_with_max(&long, MAX_LINE_CHARS);
+        assert!(cut);
+        assert_eq!(value.map(|v| v.chars().count()), Some(MAX_LINE_CHARS));
+        let mut field = Some("A".repeat(70_000));
+        let mut errors = Vec::new();
+        line(&mut field, "name.display", &mut errors);
+        assert_eq!(field.map(|v| v.len()), Some(MAX_LINE_CHARS));
+        assert!(matches!(&errors[..], [Error::TooLong(m)] if m.starts_with("name.display")));
+    }
+
+    #[test]
+    fn notes_keep_lines() {
+        let mut field = Some("\r\n PHP \r\nPerl\rPython\t3\n\n".to_string());
+        note(&mut field, "notes", &mut Vec::new());
+        assert_eq!(field.as_deref(), Some("PHP\nPerl\nPython 3"));
+        let mut empty = Some(" \n\r\n ".to_string());
+        note(&mut empty, "notes", &mut Vec::new());
+        assert_eq!(empty, None);
+    }
+
+    #[test]
+    fn clean_values_are_recognized() {
+        assert!(is_clean_line("Aurélie Durand"));
+        assert!(is_clean_line("Ada"));
+        assert!(!is_clean_line(" Aurélie"));
+        assert!(!is_clean_line("Aurélie "));
+        assert!(!is_clean_line("Aurélie  Durand"));
+        assert!(!is_clean_line("Aure\u{301}lie"));
+        assert!(!is_clean_line("Zoë\u{202E}"));
+        assert!(!is_clean_line("Zoë\u{A0}Weiss"));
+    }
+
+    #[test]
+    fn empty_field_becomes_none() {
+        let mut field = Some(String::new());
+        line(&mut field, "title", &mut Vec::new());
+        assert_eq!(field, None);
+    }
+}
