@@ -91,5 +91,7 @@ mod tests {
         assert_eq!(sniff(b"", None), None);
         // The 11th byte inside a multibyte character must not panic.
         assert_eq!(sniff("ééééééé,x".as_bytes(), None), Some(Format::Csv));
+        assert_eq!(sniff("N;CHARSET=é:x".as_bytes(), None), Some(Format::Csv));
+        assert_eq!(sniff("BEGIN:VCARé".as_bytes(), None), Some(Format::Csv));
     }
 }

@@ -18,6 +18,7 @@
 //! document. Every contact is reported at the 1-based line where its object starts.
 
 mod offsets;
+mod writer;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -654,13 +655,23 @@ fn kind_of(value: &Value) -> &'static str {
 /// Writes contacts as this crate's JSON schema: an array, one contact per line, keys in a fixed
 /// order, so that output is byte-identical on every target.
 pub fn write(contacts: &[crate::Contact]) -> String {
-    let mut out = String::from("[");
+    // One pass to size the output, so that it is allocated once (no copies while growing,
+    // and no doubled buffer at the peak); the per-contact serializer is hand-written, see
+    // `writer`.
+    let estimate = contacts.iter().map(writer::estimate).sum::<usize>() + 4;
+    let mut out = Vec::with_capacity(estimate);
+    out.push(b'[');
     for (i, contact) in contacts.iter().enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        out.push_str(&serde_json::to_string(contact).expect("a Contact always serializes"));
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        writer::contact(&mut out, contact);
     }
-    out.push_str(if contacts.is_empty() { "]\n" } else { "\n]\n" });
-    out
+    out.extend_from_slice(if contacts.is_empty() {
+        b"]\n"
+    } else {
+        b"\n]\n"
+    });
+    // Always UTF-8 (the writer copies `&str`s and adds ASCII); checking is one fast pass.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// CloudSponge's contacts answer, as written by [`write_cloudsponge`]. Field order is the

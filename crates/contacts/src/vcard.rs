@@ -19,12 +19,13 @@ mod write;
 
 pub use write::{write, Version};
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::error::Error;
 use crate::import::{Batch, RawRecord, RecordReader};
 use crate::model::{Address, Contact, Email, Phone};
-use property::Property;
+use property::{Kind, Property};
 
 /// The most bytes kept of one logical line; the rest is dropped and reported as
 /// [`Error::TooLong`]. Generous: real NOTEs are a few KB.
@@ -197,26 +198,27 @@ impl Reader {
         // `logical` holds the name and parameters and ends with the ':'.
         let colon = self.logical.len().saturating_sub(1);
         let head = self.logical.get(..colon).unwrap_or(&[]);
-        let name = property::name_of(head);
+        let kind = property::kind_of_head(head);
         // Only the head is parsed here, with an empty value.
-        let params = property::parse(&[head, b":"].concat())
+        // Without a ';' there are no parameters: nothing to parse.
+        let params = memchr::memchr(b';', head)
+            .and_then(|_| property::parse_head(head, &[]))
             .map(|p| (p.is_quoted_printable(), p.is_inline_binary()));
         let (quoted_printable, inline_binary) = params.unwrap_or((false, false));
         self.quoted_printable = quoted_printable;
-        match name.as_str() {
-            "PHOTO" if inline_binary => self.skip(),
-            "PHOTO" => {
+        match kind {
+            Kind::Photo if inline_binary => self.skip(),
+            Kind::Photo => {
                 self.keep = LineFate::Keep;
                 self.limit = colon + 1 + MAX_URI_BYTES;
                 self.uri_only = true;
             }
-            "BEGIN" | "END" | "N" | "FN" | "NICKNAME" | "EMAIL" | "TEL" | "ADR" | "ORG"
-            | "TITLE" | "BDAY" | "CATEGORIES" | "NOTE" | "UID" | "REV" | "URL" | "GENDER"
-            | "X-GENDER" | "X-ABLABEL" => {
+            Kind::Other => self.skip(),
+            // Every other kind is one we map (or BEGIN/END).
+            _ => {
                 self.keep = LineFate::Keep;
                 self.limit = MAX_LINE_BYTES;
             }
-            _ => self.skip(),
         }
     }
 
@@ -303,9 +305,8 @@ impl Reader {
 
     /// Maps one property onto the current card.
     fn handle(&mut self, property: &Property<'_>, out: &mut Batch) {
-        let name = property.name.as_str();
         let is_vcard = || trim_ascii(property.value).eq_ignore_ascii_case(b"VCARD");
-        if name == "BEGIN" && is_vcard() {
+        if property.kind == Kind::Begin && is_vcard() {
             if let Some(card) = self.card.take() {
                 emit_truncated(card, "a new BEGIN:VCARD started before END:VCARD", out);
             }
@@ -315,7 +316,7 @@ impl Reader {
             });
             return;
         }
-        if name == "END" && is_vcard() {
+        if property.kind == Kind::End && is_vcard() {
             if let Some(card) = self.card.take() {
                 emit(card, out);
             }
@@ -324,9 +325,9 @@ impl Reader {
         let Some(card) = &mut self.card else { return };
         let (mut text, replaced) = property.text();
         card.charset_replaced |= replaced;
-        if text.contains('\r') {
+        if memchr::memchr(b'\r', text.as_bytes()).is_some() {
             // Quoted-printable values carry CRLF (=0D=0A) line breaks inside notes and streets.
-            text = text.replace("\r\n", "\n");
+            text = Cow::Owned(text.replace("\r\n", "\n"));
         }
         map_property(card, property, &text);
     }
@@ -451,7 +452,7 @@ fn trim_ascii(bytes: &[u8]) -> &[u8] {
 
 /// A trimmed, non-empty text, else `None`.
 fn non_empty(text: &str) -> Option<String> {
-    let trimmed = text.trim();
+    let trimmed = property::trim(text);
     (!trimmed.is_empty()).then(|| trimmed.to_string())
 }
 
@@ -472,28 +473,41 @@ fn apple_label(label: &str) -> String {
         .to_string()
 }
 
+/// The first `N` components of a structured value split on unescaped ';' (still escaped).
+fn first_parts<const N: usize>(text: &str) -> [Option<&str>; N] {
+    let mut parts = [None; N];
+    for (slot, part) in parts.iter_mut().zip(property::split_escaped(text, b';')) {
+        *slot = Some(part);
+    }
+    parts
+}
+
+/// A structured value's component, unescaped and trimmed, if not empty.
+fn component(part: Option<&str>) -> Option<String> {
+    part.and_then(|p| non_empty(&property::unescape(p)))
+}
+
 fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
     let contact = &mut card.contact;
-    let component = |parts: &[String], index: usize| parts.get(index).and_then(|p| non_empty(p));
-    match property.name.as_str() {
-        "FN" => set_first(
+    match property.kind {
+        Kind::Fn => set_first(
             &mut contact.name.display,
             non_empty(&property::unescape(text)),
         ),
-        "N" => {
+        Kind::N => {
             let name = &mut contact.name;
             if name.family.is_some() || name.given.is_some() || name.middle.is_some() {
                 return; // a second N (ALTID alternative): the first wins
             }
-            let parts = property::split_unescaped(text, ';');
-            name.family = component(&parts, 0);
-            name.given = component(&parts, 1);
-            name.middle = component(&parts, 2);
-            name.prefix = component(&parts, 3);
-            name.suffix = component(&parts, 4);
+            let [family, given, middle, prefix, suffix] = first_parts(text);
+            name.family = component(family);
+            name.given = component(given);
+            name.middle = component(middle);
+            name.prefix = component(prefix);
+            name.suffix = component(suffix);
         }
-        "NICKNAME" => set_first(&mut contact.nickname, non_empty(&property::unescape(text))),
-        "EMAIL" => {
+        Kind::Nickname => set_first(&mut contact.nickname, non_empty(&property::unescape(text))),
+        Kind::Email => {
             let Some(address) = non_empty(&property::unescape(text)) else {
                 return;
             };
@@ -504,12 +518,12 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
                 primary,
                 ..Email::default()
             });
-            if let Some(group) = &property.group {
+            if let Some(group) = property.group() {
                 card.grouped
-                    .push((group.clone(), Entry::Email(contact.emails.len() - 1)));
+                    .push((group.to_string(), Entry::Email(contact.emails.len() - 1)));
             }
         }
-        "TEL" => {
+        Kind::Tel => {
             let Some(raw) = non_empty(&property::unescape(text)) else {
                 return;
             };
@@ -519,27 +533,26 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
                 label_raw: property.label_raw(),
                 ..Phone::default()
             });
-            if let Some(group) = &property.group {
+            if let Some(group) = property.group() {
                 card.grouped
-                    .push((group.clone(), Entry::Phone(contact.phones.len() - 1)));
+                    .push((group.to_string(), Entry::Phone(contact.phones.len() - 1)));
             }
         }
-        "ADR" => {
-            let parts = property::split_unescaped(text, ';');
+        Kind::Adr => {
+            let [pobox, extended, street_part, locality, region, postal_code, country] =
+                first_parts(text);
             // Street lines first, then the extended address and the PO box (vCard order
             // is pobox;ext;street, but a reader of the address expects the street first).
             let mut street = Vec::new();
-            for index in [2, 1, 0] {
-                if let Some(part) = parts.get(index) {
-                    street.extend(part.split('\n').filter_map(non_empty));
-                }
+            for part in [street_part, extended, pobox].into_iter().flatten() {
+                street.extend(property::unescape(part).split('\n').filter_map(non_empty));
             }
             let address = Address {
                 street,
-                locality: component(&parts, 3),
-                region: component(&parts, 4),
-                postal_code: component(&parts, 5),
-                country: component(&parts, 6),
+                locality: component(locality),
+                region: component(region),
+                postal_code: component(postal_code),
+                country: component(country),
                 label_raw: property.label_raw(),
                 ..Address::default()
             };
@@ -552,34 +565,35 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
                 return;
             }
             contact.addresses.push(address);
-            if let Some(group) = &property.group {
-                card.grouped
-                    .push((group.clone(), Entry::Address(contact.addresses.len() - 1)));
+            if let Some(group) = property.group() {
+                card.grouped.push((
+                    group.to_string(),
+                    Entry::Address(contact.addresses.len() - 1),
+                ));
             }
         }
-        "ORG" => {
+        Kind::Org => {
             if contact.organization.is_some() {
                 return;
             }
-            let parts = property::split_unescaped(text, ';');
-            contact.organization = component(&parts, 0);
+            let [organization, department] = first_parts(text);
+            contact.organization = component(organization);
             if contact.organization.is_some() {
-                contact.department = component(&parts, 1);
+                contact.department = component(department);
             }
         }
-        "TITLE" => set_first(&mut contact.title, non_empty(&property::unescape(text))),
-        "BDAY" => set_first(&mut contact.birthday, non_empty(&property::unescape(text))),
-        "CATEGORIES" => {
-            for group in property::split_unescaped(text, ',')
-                .iter()
-                .filter_map(|g| non_empty(g))
+        Kind::Title => set_first(&mut contact.title, non_empty(&property::unescape(text))),
+        Kind::Bday => set_first(&mut contact.birthday, non_empty(&property::unescape(text))),
+        Kind::Categories => {
+            for group in property::split_escaped(text, b',')
+                .filter_map(|g| non_empty(&property::unescape(g)))
             {
                 if !contact.groups.contains(&group) {
                     contact.groups.push(group);
                 }
             }
         }
-        "NOTE" => {
+        Kind::Note => {
             let Some(note) = non_empty(&property::unescape(text)) else {
                 return;
             };
@@ -588,12 +602,12 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
                 None => note,
             });
         }
-        "UID" => set_first(&mut contact.source_id, non_empty(&property::unescape(text))),
-        "REV" => set_first(
+        Kind::Uid => set_first(&mut contact.source_id, non_empty(&property::unescape(text))),
+        Kind::Rev => set_first(
             &mut contact.updated_at,
             non_empty(&property::unescape(text)),
         ),
-        "URL" => {
+        Kind::Url => {
             if let Some(url) = non_empty(&property::unescape(text)) {
                 contact
                     .extra
@@ -601,7 +615,7 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
                     .or_insert(serde_json::Value::String(url));
             }
         }
-        "GENDER" | "X-GENDER" => {
+        Kind::Gender => {
             if let Some(gender) = non_empty(&property::unescape(text)) {
                 contact
                     .extra
@@ -609,7 +623,7 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
                     .or_insert(serde_json::Value::String(gender));
             }
         }
-        "PHOTO" => {
+        Kind::Photo => {
             let url = property::unescape(text);
             let url = url.trim();
             let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
@@ -617,9 +631,9 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
                 set_first(&mut contact.photo_url, Some(url.to_string()));
             }
         }
-        "X-ABLABEL" => {
-            if let (Some(group), Some(label)) = (&property.group, non_empty(&apple_label(text))) {
-                card.labels.insert(group.clone(), label);
+        Kind::XAbLabel => {
+            if let (Some(group), Some(label)) = (property.group(), non_empty(&apple_label(text))) {
+                card.labels.insert(group.to_string(), label);
             }
         }
         _ => {}

@@ -5,26 +5,185 @@
 //! decode the whole file as UTF-8 before unfolding, reject 2.1 quoted-printable soft breaks,
 //! or panic on some inputs (see `security/regress__vcard4_*` in the corpus).
 
+use std::borrow::Cow;
+
 use crate::charset::decode_value;
 
-/// A parameter: `NAME=v1,v2` (name upper-cased) or a bare 2.1 parameter (`WORK`, `PREF`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Param {
-    /// The upper-cased name; `None` for a bare parameter, whose text is then `values[0]`.
-    pub name: Option<String>,
-    /// The values, quotes removed, split on commas.
-    pub values: Vec<String>,
+/// The properties the reader maps (or must see, like BEGIN and END). Names are matched
+/// without regard to ASCII case, which is what upper-casing them and comparing would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Begin,
+    End,
+    N,
+    Fn,
+    Nickname,
+    Email,
+    Tel,
+    Adr,
+    Org,
+    Title,
+    Bday,
+    Categories,
+    Note,
+    Uid,
+    Rev,
+    Url,
+    /// `GENDER` or `X-GENDER`.
+    Gender,
+    Photo,
+    XAbLabel,
+    /// Any other name: not mapped.
+    Other,
+}
+
+/// The kind of a property name, ASCII case ignored.
+pub(super) fn kind_of(name: &str) -> Kind {
+    // Upper-case a copy on the stack (the longest known name is 10 bytes), then one match.
+    let mut upper = [0u8; 10];
+    let Some(slot) = upper.get_mut(..name.len()) else {
+        return Kind::Other;
+    };
+    slot.copy_from_slice(name.as_bytes());
+    slot.make_ascii_uppercase();
+    match &*slot {
+        b"BEGIN" => Kind::Begin,
+        b"END" => Kind::End,
+        b"N" => Kind::N,
+        b"FN" => Kind::Fn,
+        b"NICKNAME" => Kind::Nickname,
+        b"EMAIL" => Kind::Email,
+        b"TEL" => Kind::Tel,
+        b"ADR" => Kind::Adr,
+        b"ORG" => Kind::Org,
+        b"TITLE" => Kind::Title,
+        b"BDAY" => Kind::Bday,
+        b"CATEGORIES" => Kind::Categories,
+        b"NOTE" => Kind::Note,
+        b"UID" => Kind::Uid,
+        b"REV" => Kind::Rev,
+        b"URL" => Kind::Url,
+        b"GENDER" | b"X-GENDER" => Kind::Gender,
+        b"PHOTO" => Kind::Photo,
+        b"X-ABLABEL" => Kind::XAbLabel,
+        _ => Kind::Other,
+    }
+}
+
+/// `String::from_utf8_lossy`, checking with `str::from_utf8` first (much faster on ASCII).
+fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// `text.trim_start_matches('\u{feff}')`.
+fn strip_boms(mut text: &str) -> &str {
+    while let Some(rest) = text.strip_prefix('\u{feff}') {
+        text = rest;
+    }
+    text
+}
+
+/// Splits `text` on the ASCII byte `separator` (as `str::split` does, empty pieces included).
+fn split_on(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match memchr::memchr(separator, current.as_bytes()) {
+            Some(at) => {
+                rest = current.get(at + 1..);
+                current.get(..at)
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
+/// `str::trim`, with a fast exit for the usual case of text that starts and ends with a
+/// visible ASCII character (then there is nothing to trim; `str::trim` walks chars).
+pub(super) fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        (None, _) | (_, None) => text,
+        _ => text.trim(),
+    }
+}
+
+/// `text.trim_matches('"')`, on bytes ('"' is ASCII, so the cuts are char boundaries).
+fn trim_quotes(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|&b| b != b'"').unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b'"')
+        .map_or(start, |e| e + 1);
+    text.get(start..end).unwrap_or("")
+}
+
+/// A parameter: `NAME=v1,v2` or a bare 2.1 parameter (`WORK`, `PREF`). Borrowed from the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Param<'a> {
+    /// `NAME=values`: the name trimmed (case as written), the values unsplit.
+    Named(&'a str, &'a str),
+    /// A bare parameter, trimmed and never empty.
+    Bare(&'a str),
+}
+
+impl<'a> Param<'a> {
+    /// The name as written, `None` for a bare parameter.
+    pub fn name(&self) -> Option<&'a str> {
+        match *self {
+            Param::Named(name, _) => Some(name),
+            Param::Bare(_) => None,
+        }
+    }
+
+    /// True when the parameter's name is `name` (upper-case), ASCII case ignored.
+    fn is(&self, name: &str) -> bool {
+        self.name().is_some_and(|n| n.eq_ignore_ascii_case(name))
+    }
+
+    /// The values: quotes removed, split on commas (`TYPE="home,pref"` is a list too: the
+    /// quotes do not protect the commas here), empty ones dropped. A bare parameter's text is
+    /// its one value.
+    pub fn values(&self) -> impl Iterator<Item = &'a str> {
+        let (bare, list) = match *self {
+            Param::Named(_, list) => (None, Some(list)),
+            Param::Bare(text) => (Some(text), None),
+        };
+        let listed = list
+            .into_iter()
+            .flat_map(|list| split_on(list, b','))
+            .map(|v| trim(trim_quotes(trim(v))))
+            .filter(|v| !v.is_empty());
+        bare.into_iter().chain(listed)
+    }
 }
 
 /// A property line: `group.NAME;param=value;bare:value`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Property<'a> {
-    /// The group before the name (Apple's `item1`), as written.
-    pub group: Option<String>,
-    /// The property name, upper-cased.
-    pub name: String,
-    /// The parameters, in order.
-    pub params: Vec<Param>,
+    /// The name and parameters as text (lossily decoded, trimmed, BOM removed).
+    head: Cow<'a, str>,
+    /// Where the group (Apple's `item1`) is in `head`, if there is one.
+    group: Option<(usize, usize)>,
+    /// Where the name is in `head`.
+    name: (usize, usize),
+    /// Where the parameters (after the first unquoted ';') are in `head`.
+    params: Option<usize>,
+    /// What the name says.
+    pub kind: Kind,
+    /// The value is quoted-printable.
+    quoted_printable: bool,
+    /// The value is inline binary data.
+    inline_binary: bool,
+    /// Where the first value of the first CHARSET parameter is in `head`.
+    charset: Option<(usize, usize)>,
     /// The raw value bytes after the first unquoted ':' (not yet decoded).
     pub value: &'a [u8],
 }
@@ -36,162 +195,269 @@ const ENCODING_WORDS: [&str; 5] = ["QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7
 /// quote state `in_quote`; returns the index or the quote state at the end.
 pub(super) fn find_colon(bytes: &[u8], from: usize, in_quote: bool) -> Result<usize, bool> {
     let mut quoted = in_quote;
-    for (offset, byte) in bytes.iter().enumerate().skip(from) {
-        match byte {
-            b'"' => quoted = !quoted,
-            b':' if !quoted => return Ok(offset),
-            _ => {}
+    let mut at = from;
+    loop {
+        let rest = bytes.get(at..).unwrap_or(&[]);
+        let found = if quoted {
+            memchr::memchr(b'"', rest)
+        } else {
+            memchr::memchr2(b'"', b':', rest)
+        };
+        let Some(offset) = found else {
+            return Err(quoted);
+        };
+        at += offset;
+        if bytes.get(at) == Some(&b':') {
+            return Ok(at);
         }
+        quoted = !quoted;
+        at += 1;
     }
-    Err(quoted)
 }
 
-/// Splits `text` on `separator` outside double quotes.
-fn split_outside_quotes(text: &str, separator: char) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut quoted = false;
-    let mut start = 0;
-    for (offset, c) in text.char_indices() {
-        if c == '"' {
-            quoted = !quoted;
-        } else if c == separator && !quoted {
-            parts.push(&text[start..offset]);
-            start = offset + c.len_utf8();
+/// The index of the first `separator` (ASCII, not '"') outside double quotes in `text`.
+fn find_outside_quotes(text: &str, separator: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    loop {
+        let rest = bytes.get(at..)?;
+        let offset = memchr::memchr2(b'"', separator, rest)?;
+        at += offset;
+        if bytes.get(at) == Some(&b'"') {
+            // Skip to the closing quote (an unclosed quote hides every later separator).
+            let closing = bytes.get(at + 1..).and_then(|r| memchr::memchr(b'"', r))?;
+            at += closing + 2;
+        } else {
+            return Some(at);
         }
     }
-    parts.push(&text[start..]);
-    parts
 }
 
-/// The property name and group from a head (`item1.EMAIL;TYPE=work`), without parsing the
-/// parameters: enough to decide early whether the line is worth keeping.
-pub(super) fn name_of(head: &[u8]) -> String {
-    let end = head.iter().position(|&b| b == b';').unwrap_or(head.len());
+/// The property kind from a head (`item1.EMAIL;TYPE=work`), without parsing the parameters:
+/// enough to decide early whether the line is worth keeping.
+pub(super) fn kind_of_head(head: &[u8]) -> Kind {
+    let end = memchr::memchr(b';', head).unwrap_or(head.len());
     let group_and_name = head.get(..end).unwrap_or(head);
-    let name = match group_and_name.iter().rposition(|&b| b == b'.') {
+    let name = match memchr::memrchr(b'.', group_and_name) {
         Some(dot) => group_and_name.get(dot + 1..).unwrap_or(&[]),
         None => group_and_name,
     };
     // A UTF-8 BOM before the first BEGIN (when the reader is used without the stream decoder).
-    let name = String::from_utf8_lossy(name);
-    name.trim()
-        .trim_start_matches('\u{feff}')
-        .to_ascii_uppercase()
+    kind_of(strip_boms(trim(&lossy(name))))
 }
 
 /// Parses a logical line. `None` when it has no ':' or no name (not a property: ignored).
 pub(super) fn parse(line: &[u8]) -> Option<Property<'_>> {
     let colon = find_colon(line, 0, false).ok()?;
-    let head = String::from_utf8_lossy(line.get(..colon)?);
-    let value = line.get(colon + 1..)?;
-    let head = head.trim().trim_start_matches('\u{feff}');
-    let mut pieces = split_outside_quotes(head, ';').into_iter();
-    let group_and_name = pieces.next()?.trim();
-    let (group, name) = match group_and_name.rsplit_once('.') {
-        Some((group, name)) => (Some(group.to_string()), name),
-        None => (None, group_and_name),
+    parse_head(line.get(..colon)?, line.get(colon + 1..)?)
+}
+
+/// Parses the name and parameters `head` of a property whose value is `value`.
+pub(super) fn parse_head<'a>(head: &'a [u8], value: &'a [u8]) -> Option<Property<'a>> {
+    let text = lossy(head);
+    let trimmed = strip_boms(trim(&text));
+    // Offsets into `text`, which `trimmed` is a part of.
+    let base = trimmed.as_ptr() as usize - text.as_ptr() as usize;
+    let semicolon = find_outside_quotes(trimmed, b';');
+    let first = trimmed.get(..semicolon.unwrap_or(trimmed.len()))?;
+    let group_and_name = trim(first);
+    let at = base + (group_and_name.as_ptr() as usize - trimmed.as_ptr() as usize);
+    let (group, name) = match memchr::memrchr(b'.', group_and_name.as_bytes()) {
+        Some(dot) => (
+            Some((at, at + dot)),
+            (at + dot + 1, at + group_and_name.len()),
+        ),
+        None => (None, (at, at + group_and_name.len())),
     };
-    if name.is_empty() {
+    let name_text = text.get(name.0..name.1)?;
+    if name_text.is_empty() {
         return None;
     }
-    let params = pieces
-        .filter(|p| !p.trim().is_empty())
-        .map(parse_param)
-        .collect();
+    let kind = kind_of(name_text);
+    let end = base + trimmed.len();
+    let params = semicolon.map(|s| base + s + 1);
+    // One pass over the parameters for what every caller asks: the first ENCODING and
+    // CHARSET parameters' first values, and the bare encoding words.
+    let (mut encoding, mut charset) = (None, None);
+    let (mut bare_qp, mut bare_binary) = (false, false);
+    let is_binary = |e: &str| e.eq_ignore_ascii_case("B") || e.eq_ignore_ascii_case("BASE64");
+    let params_text = params.and_then(|start| text.get(start..end)).unwrap_or("");
+    for param in params_of(params_text) {
+        match param {
+            Param::Bare(word) => {
+                bare_qp |= word.eq_ignore_ascii_case("QUOTED-PRINTABLE");
+                bare_binary |= is_binary(word);
+            }
+            _ if encoding.is_none() && param.is("ENCODING") => {
+                encoding = Some(param.values().next());
+            }
+            _ if charset.is_none() && param.is("CHARSET") => {
+                let offset = |v: &str| v.as_ptr() as usize - text.as_ptr() as usize;
+                charset = Some(
+                    param
+                        .values()
+                        .next()
+                        .map(|v| (offset(v), offset(v) + v.len())),
+                );
+            }
+            _ => {}
+        }
+    }
+    let encoding = encoding.flatten();
     Some(Property {
-        group,
-        name: name.to_ascii_uppercase(),
+        quoted_printable: bare_qp
+            || encoding.is_some_and(|e| e.eq_ignore_ascii_case("QUOTED-PRINTABLE")),
+        inline_binary: bare_binary || encoding.is_some_and(is_binary),
+        charset: charset.flatten(),
         params,
+        group,
+        name,
+        kind,
         value,
+        // Cut at the trimmed end: the last parameter ends there.
+        head: cut(text, end),
     })
 }
 
-fn parse_param(text: &str) -> Param {
-    let values_of = |raw: &str| -> Vec<String> {
-        // `TYPE="home,pref"` is a list too: the quotes do not protect the commas here.
-        raw.split(',')
-            .map(|v| v.trim().trim_matches('"').trim().to_string())
-            .filter(|v| !v.is_empty())
-            .collect()
-    };
-    match text.split_once('=') {
-        Some((name, values)) => Param {
-            name: Some(name.trim().to_ascii_uppercase()),
-            values: values_of(values),
-        },
-        None => Param {
-            name: None,
-            values: vec![text.trim().to_string()],
-        },
+/// `text` cut to `end` bytes (a char boundary).
+fn cut(text: Cow<'_, str>, end: usize) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(text) => Cow::Borrowed(text.get(..end).unwrap_or(text)),
+        Cow::Owned(mut text) => {
+            text.truncate(end);
+            Cow::Owned(text)
+        }
     }
 }
 
-impl Property<'_> {
-    /// The first value of parameter `name` (upper-case).
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|p| p.name.as_deref() == Some(name))
-            .and_then(|p| p.values.first())
-            .map(String::as_str)
+/// Splits parameter text on ';' outside double quotes, dropping blank pieces.
+fn params_of(text: &str) -> impl Iterator<Item = Param<'_>> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || loop {
+        let current = rest?;
+        let piece = match find_outside_quotes(current, b';') {
+            Some(at) => {
+                rest = current.get(at + 1..);
+                current.get(..at).unwrap_or("")
+            }
+            None => {
+                rest = None;
+                current
+            }
+        };
+        if trim(piece).is_empty() {
+            continue;
+        }
+        return Some(match memchr::memchr(b'=', piece.as_bytes()) {
+            Some(at) => Param::Named(
+                trim(piece.get(..at).unwrap_or("")),
+                piece.get(at + 1..).unwrap_or(""),
+            ),
+            None => Param::Bare(trim(piece)),
+        });
+    })
+}
+
+impl<'a> Property<'a> {
+    /// The group before the name (Apple's `item1`), as written.
+    pub fn group(&self) -> Option<&str> {
+        self.group
+            .and_then(|(start, end)| self.head.get(start..end))
     }
 
-    fn bare(&self) -> impl Iterator<Item = &str> {
-        self.params
-            .iter()
-            .filter(|p| p.name.is_none())
-            .filter_map(|p| p.values.first())
-            .map(String::as_str)
+    /// The property name as written.
+    #[cfg(test)]
+    pub fn name(&self) -> &str {
+        self.head.get(self.name.0..self.name.1).unwrap_or("")
+    }
+
+    /// The parameters, in order.
+    pub fn params(&self) -> impl Iterator<Item = Param<'_>> {
+        let text = self
+            .params
+            .and_then(|start| self.head.get(start..))
+            .unwrap_or("");
+        params_of(text)
+    }
+
+    /// The first value of parameter `name` (upper-case), from its first occurrence.
+    #[cfg(test)]
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params()
+            .find(|p| p.is(name))
+            .and_then(|p| p.values().next())
+    }
+
+    /// The first value of the first CHARSET parameter.
+    fn charset(&self) -> Option<&str> {
+        self.charset
+            .and_then(|(start, end)| self.head.get(start..end))
     }
 
     /// True when the value is quoted-printable (`ENCODING=QUOTED-PRINTABLE` or bare 2.1 style).
     pub fn is_quoted_printable(&self) -> bool {
-        self.param("ENCODING")
-            .is_some_and(|e| e.eq_ignore_ascii_case("QUOTED-PRINTABLE"))
-            || self
-                .bare()
-                .any(|b| b.eq_ignore_ascii_case("QUOTED-PRINTABLE"))
+        self.quoted_printable
     }
 
     /// True when the value is inline binary data (`ENCODING=b`, `ENCODING=BASE64`, bare `BASE64`).
     pub fn is_inline_binary(&self) -> bool {
-        let binary = |e: &str| e.eq_ignore_ascii_case("B") || e.eq_ignore_ascii_case("BASE64");
-        self.param("ENCODING").is_some_and(binary) || self.bare().any(binary)
+        self.inline_binary
     }
 
     /// True when the parameters mark the value as preferred: bare `PREF`, `TYPE=pref`, `PREF=1`.
     pub fn is_preferred(&self) -> bool {
-        self.params.iter().any(|p| match p.name.as_deref() {
-            None | Some("TYPE") => p.values.iter().any(|v| v.eq_ignore_ascii_case("PREF")),
-            Some("PREF") => p.values.first().is_none_or(|v| v.trim() == "1"),
+        self.params().any(|p| match p {
+            Param::Bare(_) => p.values().any(|v| v.eq_ignore_ascii_case("PREF")),
+            _ if p.is("TYPE") => p.values().any(|v| v.eq_ignore_ascii_case("PREF")),
+            _ if p.is("PREF") => p.values().next().is_none_or(|v| trim(v) == "1"),
             _ => false,
         })
     }
 
     /// The type words as written, without `pref` and encodings, joined with ',' ("INTERNET,WORK").
     pub fn label_raw(&self) -> Option<String> {
-        let words: Vec<&str> = self
-            .params
-            .iter()
-            .filter(|p| matches!(p.name.as_deref(), None | Some("TYPE")))
-            .flat_map(|p| p.values.iter().map(String::as_str))
+        let mut label: Option<String> = None;
+        let words = self
+            .params()
+            .filter(|p| matches!(p, Param::Bare(_)) || p.is("TYPE"))
+            .flat_map(|p| p.values())
             .filter(|v| !v.eq_ignore_ascii_case("PREF"))
             .filter(|v| !ENCODING_WORDS.iter().any(|e| v.eq_ignore_ascii_case(e)))
-            .filter(|v| !v.to_ascii_uppercase().starts_with("CHARSET"))
-            .collect();
-        (!words.is_empty()).then(|| words.join(","))
+            .filter(|v| {
+                !v.as_bytes()
+                    .get(..7)
+                    .is_some_and(|start| start.eq_ignore_ascii_case(b"CHARSET"))
+            });
+        for word in words {
+            match &mut label {
+                Some(label) => {
+                    label.push(',');
+                    label.push_str(word);
+                }
+                None => label = Some(word.to_string()),
+            }
+        }
+        label
     }
 
     /// The value as text: quoted-printable decoded when declared, then decoded from the declared
     /// CHARSET (or UTF-8, else windows-1252). Backslash escapes are left for the caller, because
     /// structured values must be split before they are unescaped. The flag says whether bytes
     /// were replaced.
-    pub fn text(&self) -> (String, bool) {
-        let charset = self.param("CHARSET");
+    pub fn text(&self) -> (Cow<'a, str>, bool) {
+        let charset = self.charset();
         if self.is_quoted_printable() {
-            decode_value(&decode_quoted_printable(self.value), charset)
-        } else {
-            decode_value(self.value, charset)
+            let (text, replaced) = decode_value(&decode_quoted_printable(self.value), charset);
+            return (Cow::Owned(text), replaced);
+        }
+        // What `decode_value` returns without copying: ASCII is the same in every charset it
+        // knows, and valid UTF-8 without a declared charset is taken as it is.
+        match std::str::from_utf8(self.value) {
+            Ok(text) if charset.is_none() || text.is_ascii() => (Cow::Borrowed(text), false),
+            _ => {
+                let (text, replaced) = decode_value(self.value, charset);
+                (Cow::Owned(text), replaced)
+            }
         }
     }
 }
@@ -237,45 +503,68 @@ fn hex_digit(byte: u8) -> Option<u8> {
 }
 
 /// Resolves backslash escapes: `\\ \, \; \n \N` per the RFCs, and the non-standard `\: \"`
-/// that Apple and others write. Any other backslash is kept as text.
-pub(super) fn unescape(text: &str) -> String {
+/// that Apple and others write. Any other backslash is kept as text. Borrows when there is no
+/// backslash (the usual case).
+pub(super) fn unescape(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let Some(first) = memchr::memchr(b'\\', bytes) else {
+        return Cow::Borrowed(text);
+    };
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n' | 'N') => out.push('\n'),
-            Some(escaped @ ('\\' | ',' | ';' | ':' | '"')) => out.push(escaped),
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
+    let mut copied = 0;
+    let mut at = first;
+    loop {
+        // `at` is a backslash; everything before it from `copied` is plain text. All the
+        // bytes looked at are ASCII, so every cut is on a char boundary.
+        out.push_str(text.get(copied..at).unwrap_or(""));
+        let (replacement, consumed) = match bytes.get(at + 1) {
+            Some(b'n' | b'N') => ('\n', 2),
+            Some(&escaped @ (b'\\' | b',' | b';' | b':' | b'"')) => (escaped as char, 2),
+            // Any other character after it is copied as text with the next plain run.
+            _ => ('\\', 1),
+        };
+        out.push(replacement);
+        copied = at + consumed;
+        match bytes
+            .get(copied..)
+            .and_then(|rest| memchr::memchr(b'\\', rest))
+        {
+            Some(next) => at = copied + next,
+            None => break,
         }
     }
-    out
+    out.push_str(text.get(copied..).unwrap_or(""));
+    Cow::Owned(out)
+}
+
+/// Splits a structured value on unescaped `separator` (ASCII); the parts are still escaped.
+pub(super) fn split_escaped(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        let bytes = current.as_bytes();
+        let mut escaped = false;
+        for (offset, &byte) in bytes.iter().enumerate() {
+            // Bytes after a backslash are skipped one at a time: the continuation bytes of a
+            // multi-byte character are never '\\' or an ASCII separator.
+            if escaped {
+                escaped = false;
+            } else if byte == b'\\' {
+                escaped = true;
+            } else if byte == separator {
+                rest = current.get(offset + 1..);
+                return current.get(..offset);
+            }
+        }
+        rest = None;
+        Some(current)
+    })
 }
 
 /// Splits a structured value on unescaped `separator`, unescaping each component.
-pub(super) fn split_unescaped(text: &str, separator: char) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut start = 0;
-    let mut escaped = false;
-    for (offset, c) in text.char_indices() {
-        if escaped {
-            escaped = false;
-        } else if c == '\\' {
-            escaped = true;
-        } else if c == separator {
-            parts.push(unescape(&text[start..offset]));
-            start = offset + c.len_utf8();
-        }
-    }
-    parts.push(unescape(&text[start..]));
-    parts
+#[cfg(test)]
+pub(super) fn split_unescaped(text: &str, separator: u8) -> Vec<Cow<'_, str>> {
+    split_escaped(text, separator).map(unescape).collect()
 }
 
 #[cfg(test)]
@@ -285,8 +574,9 @@ mod tests {
     #[test]
     fn parses_group_name_params_and_value() {
         let p = parse(b"item1.EMAIL;type=INTERNET;TYPE=\"home,pref\";PREF:a@b.c").unwrap();
-        assert_eq!(p.group.as_deref(), Some("item1"));
-        assert_eq!(p.name, "EMAIL");
+        assert_eq!(p.group(), Some("item1"));
+        assert_eq!(p.name(), "EMAIL");
+        assert_eq!(p.kind, Kind::Email);
         assert_eq!(p.value, b"a@b.c");
         assert!(p.is_preferred());
         assert_eq!(p.label_raw().as_deref(), Some("INTERNET,home"));
@@ -326,7 +616,7 @@ mod tests {
             "a,b;c\nd\\e:f\"g\\x\\"
         );
         assert_eq!(
-            split_unescaped(r"Doe;John\;Jr;a\\;", ';'),
+            split_unescaped(r"Doe;John\;Jr;a\\;", b';'),
             vec!["Doe", "John;Jr", "a\\", ""]
         );
     }
