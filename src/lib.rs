@@ -8,6 +8,8 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct FileImport {
     importer: Option<contacts::Importer>,
+    /// The final figures, kept once `finishJson` has consumed the importer.
+    finished: Option<contacts::Progress>,
 }
 
 #[wasm_bindgen]
@@ -23,6 +25,7 @@ impl FileImport {
         };
         FileImport {
             importer: Some(contacts::Importer::new(options)),
+            finished: None,
         }
     }
 
@@ -39,6 +42,7 @@ impl FileImport {
             .importer
             .as_ref()
             .map(|i| i.progress())
+            .or(self.finished)
             .unwrap_or_default();
         serde_wasm_bindgen::to_value(&progress).unwrap_or(JsValue::NULL)
     }
@@ -47,7 +51,11 @@ impl FileImport {
     #[wasm_bindgen(js_name = finishJson)]
     pub fn finish_json(&mut self) -> String {
         match self.importer.take() {
-            Some(importer) => contacts::json::write(&importer.finish().contacts),
+            Some(importer) => {
+                let import = importer.finish();
+                self.finished = Some(import.progress);
+                contacts::json::write(&import.contacts)
+            }
             None => "[]\n".to_string(),
         }
     }
@@ -64,4 +72,18 @@ pub fn normalize_json(name: &str, bytes: &[u8], region: Option<String>, merge: b
         ..contacts::Options::default()
     };
     contacts::json::write(&contacts::import(bytes, options).contacts)
+}
+
+/// The size of this module's linear memory in bytes. Wasm memory never shrinks, so this is the
+/// peak the module has needed so far (the benchmark reports it).
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        (core::arch::wasm32::memory_size(0) * 65536) as f64
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
 }
