@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod export;
 mod import;
+mod sandbox;
 
 /// Imports address books from providers and files, and sends picked contacts on.
 #[derive(Debug, Parser)]
@@ -21,6 +22,8 @@ enum Command {
     Import(import::Args),
     /// Sends contacts from a JSON file to a destination; prints what it did.
     Export(export::Args),
+    /// Runs the provider sandbox on loopback until Ctrl-C (prints its URL and credentials).
+    Sandbox(sandbox::Args),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Import(args) => import::run_import(args),
         Command::Export(args) => export::run_export(args),
+        Command::Sandbox(args) => sandbox::run_sandbox(args),
     };
     match result {
         Ok(code) => code,
