@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 mod export;
 mod import;
 mod normalize;
+mod sandbox;
 
 /// Reads address books (files in vCard, CSV, JSON, XML; provider accounts), normalizes them,
 /// and sends picked contacts on.
@@ -29,6 +30,8 @@ enum Command {
     Import(import::Args),
     /// Sends contacts from a JSON file to a destination; prints what it did.
     Export(export::Args),
+    /// Runs the provider sandbox on loopback until Ctrl-C (prints its URL and credentials).
+    Sandbox(sandbox::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Command::Normalize(args) => normalize::run(args),
         Command::Import(args) => import::run_import(args),
         Command::Export(args) => export::run_export(args),
+        Command::Sandbox(args) => sandbox::run_sandbox(args),
     };
     match result {
         Ok(code) => code,

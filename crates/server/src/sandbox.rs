@@ -1,0 +1,35 @@
+//! `contact-picker sandbox`: runs the provider sandbox (every protocol on loopback, see
+//! `providers::sandbox`) until Ctrl-C, after printing its base URL and credentials, so the
+//! CLI, the widget and out-of-process tests can be tried without real provider accounts.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use providers::sandbox::{run_until_ctrl_c, SandboxConfig};
+
+/// Runs the sandbox until Ctrl-C.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    port: u16,
+    /// Contacts per generated address book, per provider (up to 100000).
+    #[arg(long, value_name = "N", default_value_t = 250,
+          value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    book_size: u32,
+    /// Seed of the generated address books.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    seed: u64,
+}
+
+/// Runs the sandbox until Ctrl-C.
+pub fn run_sandbox(args: Args) -> anyhow::Result<ExitCode> {
+    let config = SandboxConfig {
+        port: args.port,
+        seed: args.seed,
+        book_size: args.book_size as usize,
+        ..SandboxConfig::default()
+    };
+    run_until_ctrl_c(config).context("the sandbox failed")?;
+    Ok(ExitCode::SUCCESS)
+}
