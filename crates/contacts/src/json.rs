@@ -552,7 +552,7 @@ fn is_http_url(url: &str) -> bool {
 }
 
 /// A phone as read: the raw text in both `raw` and `number` (the normalizer rewrites `number`).
-fn raw_phone(number: String, label_raw: Option<String>) -> Phone {
+pub(crate) fn raw_phone(number: String, label_raw: Option<String>) -> Phone {
     let label = match label_raw.as_deref() {
         Some("home") => Label::Home,
         Some("mobile") => Label::Mobile,
@@ -569,7 +569,7 @@ fn raw_phone(number: String, label_raw: Option<String>) -> Phone {
 
 /// A name from first and last name. A full name in the first-name field with no last name
 /// (a CloudSponge quirk) is kept as the display name, for the normalizer to split.
-fn first_last(first: Option<String>, last: Option<String>) -> Name {
+pub(crate) fn first_last(first: Option<String>, last: Option<String>) -> Name {
     match (first, last) {
         (Some(first), None) if first.contains(char::is_whitespace) => Name {
             display: Some(first),
@@ -584,7 +584,7 @@ fn first_last(first: Option<String>, last: Option<String>) -> Name {
 }
 
 /// CloudSponge `birthday` is `MM-DD`; the model writes a year-less birthday as `--MM-DD`.
-fn partial_birthday(month_day: &str) -> String {
+pub(crate) fn partial_birthday(month_day: &str) -> String {
     let bytes = month_day.as_bytes();
     if bytes.len() == 5
         && bytes[2] == b'-'
@@ -597,7 +597,7 @@ fn partial_birthday(month_day: &str) -> String {
 }
 
 /// Street lines from one text (a newline separates lines).
-fn lines(street: Option<String>) -> Vec<String> {
+pub(crate) fn lines(street: Option<String>) -> Vec<String> {
     street
         .map(|s| {
             s.lines()

@@ -29,8 +29,10 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::error::Error;
+// The same raw mappings as the JSON shapes of the same providers.
 use crate::import::{Batch, RawRecord, RecordReader};
-use crate::model::{Address, Contact, Email, Label, Name, Phone};
+use crate::json::{first_last, lines, partial_birthday, raw_phone};
+use crate::model::{Address, Contact, Email};
 
 /// How deep elements may nest. Real contact answers nest at most 6 levels.
 pub const MAX_DEPTH: usize = 64;
@@ -646,64 +648,6 @@ pub fn contact_api_contact(contact: &Element) -> Contact {
         }
     }
     out
-}
-
-/// A phone as read: the raw text in both `raw` and `number` (the normalizer rewrites `number`).
-fn raw_phone(number: String, label_raw: Option<String>) -> Phone {
-    let label = if label_raw.as_deref() == Some("mobile") {
-        Label::Mobile
-    } else {
-        Label::Other
-    };
-    Phone {
-        number: number.clone(),
-        raw: number,
-        label,
-        label_raw,
-        ..Phone::default()
-    }
-}
-
-/// A name from first and last name; a full name in the first-name field with no last name is
-/// kept as the display name, for the normalizer to split.
-fn first_last(first: Option<String>, last: Option<String>) -> Name {
-    match (first, last) {
-        (Some(first), None) if first.contains(char::is_whitespace) => Name {
-            display: Some(first),
-            ..Name::default()
-        },
-        (given, family) => Name {
-            given,
-            family,
-            ..Name::default()
-        },
-    }
-}
-
-/// CloudSponge `birthday` is `MM-DD`; the model writes a year-less birthday as `--MM-DD`.
-fn partial_birthday(month_day: &str) -> String {
-    let bytes = month_day.as_bytes();
-    if bytes.len() == 5
-        && bytes[2] == b'-'
-        && month_day.bytes().filter(u8::is_ascii_digit).count() == 4
-    {
-        format!("--{month_day}")
-    } else {
-        month_day.to_string()
-    }
-}
-
-/// Street lines from one text (a newline separates lines).
-fn lines(street: Option<String>) -> Vec<String> {
-    street
-        .map(|s| {
-            s.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Trimmed text, `None` when empty.
