@@ -111,6 +111,7 @@ fn one_hundred_thousand_contacts_through_every_protocol() {
     };
 
     let mut exported = Vec::new();
+    let mut too_fast_polls = 0;
     for format in [cloudsponge::Format::Json, cloudsponge::Format::Xml] {
         let client = cloudsponge::Client::new(
             format!("{base}/cloudsponge"),
@@ -138,8 +139,10 @@ fn one_hundred_thousand_contacts_through_every_protocol() {
                 emails
             },
         );
+        let too_fast = sandbox.stats().too_fast_polls;
+        println!("cloudsponge {format:?}: {too_fast} events polls closer than 1 s");
+        too_fast_polls += too_fast;
     }
-    assert_eq!(sandbox.stats().too_fast_polls, 0);
 
     for format in [convio::Format::Json, convio::Format::Xml] {
         let client = convio::Client {
@@ -236,4 +239,8 @@ fn one_hundred_thousand_contacts_through_every_protocol() {
         sandbox.cc_received("joe", 1)
     });
     println!("constant contact: {activities} activities under the 1.9 MB limit");
+    assert_eq!(
+        too_fast_polls, 0,
+        "CloudSponge events polled closer than 1 s"
+    );
 }
