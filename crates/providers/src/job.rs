@@ -318,7 +318,16 @@ impl<'a, T: Transport> Job<'a, T> {
             self.check()?;
             let mut request = request.clone();
             request.timeout = self.request_timeout();
-            let outcome = match self.transport.send(request).await {
+            let sent = self.transport.send(request).await;
+            if self.last_poll_at.is_some() {
+                // The next poll's second counts from this answer, not from when the last poll
+                // left: the previous request reached the server before its answer came back,
+                // so the server sees polls at least the interval apart, whatever the delays on
+                // the way (with send times, a slow request followed by a fast one arrived
+                // closer than a second under load).
+                self.last_poll_at = Some(self.transport.now_millis());
+            }
+            let outcome = match sent {
                 Ok(answer) if is_transient_status(answer.status) => {
                     let retry_after = answer.retry_after();
                     Err((status_error(&answer), retry_after))
