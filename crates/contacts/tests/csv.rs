@@ -4,31 +4,16 @@
 //! round trips; Constant Contact's layout.
 
 use contacts::csv::{self, Row, RowReader};
-use contacts::{Batch, Contact, Email, Error, Format, Label, Name, Options, Phone, RecordReader};
+use contacts::{Batch, Contact, Email, Error, Format, Label, Name, Options, Phone};
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
-
-fn corpus(path: &str) -> Vec<u8> {
-    let full = format!("{CORPUS}/{path}");
-    std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
-}
+#[path = "support/corpus.rs"]
+mod support;
+use support::{corpus, corpus_files, read_chunked};
 
 /// Every CSV file of the corpus (UTF-8 or 8-bit ones: the UTF-16 file needs the stream
 /// decoder and is tested through the importer), sorted.
 fn corpus_csvs() -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    let entries = std::fs::read_dir(format!("{CORPUS}/csv")).expect("corpus directory");
-    for entry in entries {
-        let name = entry
-            .expect("directory entry")
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
-        if name.ends_with(".csv") {
-            let path = format!("csv/{name}");
-            files.push((path.clone(), corpus(&path)));
-        }
-    }
+    let mut files = corpus_files(&["csv"], ".csv");
     files.push((
         "security/synth__hostile_fields.csv".into(),
         corpus("security/synth__hostile_fields.csv"),
@@ -44,17 +29,7 @@ fn corpus_csvs() -> Vec<(String, Vec<u8>)> {
 
 /// Reads `bytes` through [`csv::Reader`] in chunks of `chunk` bytes (0: all at once).
 fn read(bytes: &[u8], chunk: usize) -> Batch {
-    let mut reader = csv::Reader::new();
-    let mut batch = Batch::default();
-    if chunk == 0 {
-        reader.feed(bytes, &mut batch);
-    } else {
-        for piece in bytes.chunks(chunk) {
-            reader.feed(piece, &mut batch);
-        }
-    }
-    reader.finish(&mut batch);
-    batch
+    read_chunked(csv::Reader::new(), bytes, chunk)
 }
 
 fn read_file(path: &str) -> Batch {

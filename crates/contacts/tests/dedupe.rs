@@ -3,12 +3,9 @@
 
 use contacts::{import, import_many, Book, Contact, MatchKind, Options, Tier};
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
-
-fn corpus(path: &str) -> Vec<u8> {
-    let full = format!("{CORPUS}/{path}");
-    std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
-}
+#[path = "support/corpus.rs"]
+mod support;
+use support::corpus;
 
 fn options(merge: bool) -> Options {
     Options {

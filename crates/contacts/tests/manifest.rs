@@ -7,13 +7,9 @@ use std::collections::BTreeSet;
 
 use contacts::{Contact, Import, Options};
 
-fn corpus(path: &str) -> Vec<u8> {
-    let full = format!(
-        "{}/../../../shared/corpus/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
-}
+#[path = "support/corpus.rs"]
+mod support;
+use support::corpus;
 
 fn import(path: &str, merge: bool) -> Import {
     let options = Options {

@@ -3,33 +3,15 @@
 //! invariance; no panics on truncated or mutated input; write → read round trips.
 
 use contacts::vcard::{self, Version};
-use contacts::{Address, Batch, Contact, Email, Label, Name, Phone, RecordReader};
+use contacts::{Address, Batch, Contact, Email, Label, Name, Phone};
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
-
-fn corpus(path: &str) -> Vec<u8> {
-    let full = format!("{CORPUS}/{path}");
-    std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
-}
+#[path = "support/corpus.rs"]
+mod support;
+use support::{corpus, corpus_files, read_chunked};
 
 /// Every vCard file of the corpus (the security regressions included), sorted.
 fn corpus_vcards() -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    for dir in ["vcard", "security"] {
-        let entries = std::fs::read_dir(format!("{CORPUS}/{dir}")).expect("corpus directory");
-        for entry in entries {
-            let name = entry
-                .expect("directory entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned();
-            if name.ends_with(".vcf") {
-                let path = format!("{dir}/{name}");
-                files.push((path.clone(), corpus(&path)));
-            }
-        }
-    }
-    files.sort();
+    let files = corpus_files(&["vcard", "security"], ".vcf");
     assert!(
         files.len() >= 40,
         "corpus not found or incomplete: {} files",
@@ -40,17 +22,7 @@ fn corpus_vcards() -> Vec<(String, Vec<u8>)> {
 
 /// Reads `bytes` through [`vcard::Reader`] in chunks of `chunk` bytes (0: all at once).
 fn read(bytes: &[u8], chunk: usize) -> Batch {
-    let mut reader = vcard::Reader::new();
-    let mut batch = Batch::default();
-    if chunk == 0 {
-        reader.feed(bytes, &mut batch);
-    } else {
-        for piece in bytes.chunks(chunk) {
-            reader.feed(piece, &mut batch);
-        }
-    }
-    reader.finish(&mut batch);
-    batch
+    read_chunked(vcard::Reader::new(), bytes, chunk)
 }
 
 fn contacts(batch: &Batch) -> Vec<&Contact> {
