@@ -579,14 +579,7 @@ pub fn convio_contact(contact: &Element) -> Contact {
         ),
         ..Contact::default()
     };
-    for email in contact.children_named("email") {
-        if let Some(address) = non_empty(email.text()) {
-            out.emails.push(Email {
-                address,
-                ..Email::default()
-            });
-        }
-    }
+    out.emails = emails_of(contact);
     let groups = contact.children_named("group").chain(
         contact
             .child("groups")
@@ -603,6 +596,18 @@ pub fn convio_contact(contact: &Element) -> Contact {
     out
 }
 
+/// The `<email>` children of a contact element, as read (one address each).
+fn emails_of(contact: &Element) -> Vec<Email> {
+    contact
+        .children_named("email")
+        .filter_map(|email| non_empty(email.text()))
+        .map(|address| Email {
+            address,
+            ..Email::default()
+        })
+        .collect()
+}
+
 /// Maps one `contact.*` API `<contact>` element (`contact_id`, `client_id`, `first_name`,
 /// `last_name`, `email`, `phone`, `mobile_phone`). `contact_id` becomes the source id,
 /// `mobile_phone` a mobile phone; `client_id` and any other leaf field go to `extra` as text.
@@ -615,14 +620,7 @@ pub fn contact_api_contact(contact: &Element) -> Contact {
         ),
         ..Contact::default()
     };
-    for email in contact.children_named("email") {
-        if let Some(address) = non_empty(email.text()) {
-            out.emails.push(Email {
-                address,
-                ..Email::default()
-            });
-        }
-    }
+    out.emails = emails_of(contact);
     if let Some(number) = contact.child_text("phone") {
         out.phones.push(raw_phone(number, None));
     }
