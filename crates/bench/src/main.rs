@@ -97,8 +97,13 @@ fn main() {
                 .filter(|(i, a)| !a.starts_with("--") && (*i == 0 || !args[*i].starts_with("--")))
                 .map(|(_, a)| a)
                 .collect();
+            let stages = args.iter().any(|a| a == "--stages");
             for file in files {
-                run(file, region.clone(), repeat);
+                if stages {
+                    run_stages(file, region.clone());
+                } else {
+                    run(file, region.clone(), repeat);
+                }
             }
         }
         _ => usage(),
@@ -148,6 +153,42 @@ fn run(file: &str, region: Option<String>, repeat: usize) {
             "mb_per_s": (megabytes / best * 100.0).round() / 100.0,
             "peak_heap_bytes": peak,
             "peak_over_input": (peak as f64 / bytes.len() as f64 * 100.0).round() / 100.0,
+        })
+    );
+}
+
+/// Times each stage once (after a warm-up run that pays the phone metadata load): read +
+/// normalize without merging, merge, JSON. Prints one JSON line per file, seconds per stage.
+fn run_stages(file: &str, region: Option<String>) {
+    let bytes = std::fs::read(file).expect("read the input file");
+    let options = contacts::Options {
+        source: file.to_string(),
+        normalize: contacts::NormalizeOptions { region },
+        merge: false,
+        ..contacts::Options::default()
+    };
+    drop(contacts::import(&bytes, options.clone()));
+    let start = Instant::now();
+    let mut importer = contacts::Importer::new(options);
+    for chunk in bytes.chunks(CHUNK) {
+        importer.feed(chunk);
+    }
+    let import = importer.finish();
+    let read = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let merged = contacts::merge(import.contacts);
+    let merge = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let json = contacts::json::write(&merged);
+    let write = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    drop((merged, json));
+    let drop_all = start.elapsed().as_secs_f64();
+    println!(
+        "{}",
+        serde_json::json!({
+            "file": file, "read_normalize_s": read, "merge_s": merge,
+            "json_s": write, "drop_s": drop_all,
         })
     );
 }
