@@ -4,13 +4,21 @@
 use wasm_bindgen::prelude::*;
 
 /// Reads a contact file incrementally in the browser: `push` each chunk of a `File` stream,
-/// then `finish` for the normalized contacts (the core's JSON schema) and the problems.
+/// `finish`, then read the normalized contacts (the core's JSON schema) with `nextJson`, a piece
+/// of the JSON text at a time, or all at once with `finishJson`. The contacts stay compact in
+/// wasm memory until then (see `contacts::ContactList`): a 100,000-contact file never needs its
+/// JSON text, several times its size, held whole.
 #[wasm_bindgen]
 pub struct FileImport {
     importer: Option<contacts::Importer>,
-    /// The final figures, kept once `finishJson` has consumed the importer.
-    finished: Option<contacts::Progress>,
+    /// The result, once `finish` has consumed the importer.
+    result: Option<contacts::ImportList>,
+    /// How far `nextJson` has come: the next contact, and the text written but not returned.
+    json: Option<(usize, contacts::json::JsonWriter)>,
 }
+
+/// About how many bytes of JSON text one `nextJson` call returns.
+const JSON_PIECE: usize = 256 * 1024;
 
 #[wasm_bindgen]
 impl FileImport {
@@ -25,11 +33,12 @@ impl FileImport {
         };
         FileImport {
             importer: Some(contacts::Importer::new(options)),
-            finished: None,
+            result: None,
+            json: None,
         }
     }
 
-    /// Feeds the next chunk of the file.
+    /// Feeds the next chunk of the file (ignored after `finish`).
     pub fn push(&mut self, chunk: &[u8]) {
         if let Some(importer) = &mut self.importer {
             importer.feed(chunk);
@@ -38,26 +47,57 @@ impl FileImport {
 
     /// Bytes and records read so far: `{bytes, records, problems}`.
     pub fn progress(&self) -> JsValue {
-        let progress = self
-            .importer
-            .as_ref()
-            .map(|i| i.progress())
-            .or(self.finished)
-            .unwrap_or_default();
+        let progress = match (&self.importer, &self.result) {
+            (Some(importer), _) => importer.progress(),
+            (None, Some(result)) => result.progress,
+            (None, None) => contacts::Progress::default(),
+        };
         serde_wasm_bindgen::to_value(&progress).unwrap_or(JsValue::NULL)
     }
 
-    /// Ends the input and returns the result as the same JSON text the native command prints.
+    /// Ends the input (merging, unless turned off) and returns how many contacts there are.
+    pub fn finish(&mut self) -> usize {
+        if let Some(importer) = self.importer.take() {
+            self.result = Some(importer.finish_list());
+            self.json = Some((0, contacts::json::JsonWriter::new()));
+        }
+        self.result.as_ref().map_or(0, |r| r.contacts.len())
+    }
+
+    /// The next piece (about 256 KiB) of the result's JSON text, `undefined` once all of it has
+    /// been returned. The pieces, joined, are exactly the text `finishJson` returns.
+    #[wasm_bindgen(js_name = nextJson)]
+    pub fn next_json(&mut self) -> Option<String> {
+        self.finish();
+        let list = &self.result.as_ref()?.contacts;
+        let (next, writer) = self.json.as_mut()?;
+        if writer.is_empty() && *next > list.len() {
+            return None;
+        }
+        while writer.len() < JSON_PIECE && *next < list.len() {
+            writer.push(&list.get(*next));
+            *next += 1;
+        }
+        if *next == list.len() {
+            writer.end();
+            // Past the end: the next call, with nothing left to take, returns `undefined`.
+            *next += 1;
+        }
+        Some(writer.take())
+    }
+
+    /// Ends the input and returns the whole result as the same JSON text the native command
+    /// prints. Once the text has been read (here or with `nextJson`), it returns `"[]\n"`.
     #[wasm_bindgen(js_name = finishJson)]
     pub fn finish_json(&mut self) -> String {
-        match self.importer.take() {
-            Some(importer) => {
-                let import = importer.finish();
-                self.finished = Some(import.progress);
-                contacts::json::write(&import.contacts)
-            }
-            None => "[]\n".to_string(),
+        let mut text = String::new();
+        while let Some(piece) = self.next_json() {
+            text.push_str(&piece);
         }
+        if text.is_empty() {
+            text.push_str("[]\n");
+        }
+        text
     }
 }
 

@@ -69,3 +69,26 @@ fn finishing_twice_gives_an_empty_array_rather_than_a_panic() {
     import.push(bytes);
     assert_eq!(import.finish_json(), "[]\n");
 }
+
+#[test]
+fn next_json_pieces_join_to_the_whole_text() {
+    // Enough contacts for several 256 KiB pieces: the same file under many names, merged off.
+    let (name, bytes) = INPUTS[0];
+    let mut many = Vec::new();
+    for _ in 0..400 {
+        many.extend_from_slice(bytes);
+        many.extend_from_slice(b"\r\n");
+    }
+    let whole = normalize_json(name, &many, None, false);
+    let mut import = FileImport::new(name, None, Some(false));
+    import.push(&many);
+    let count = import.finish();
+    assert!(count >= 400, "{count} contacts");
+    let mut pieces = Vec::new();
+    while let Some(piece) = import.next_json() {
+        pieces.push(piece);
+    }
+    assert!(pieces.len() > 1, "{} pieces", pieces.len());
+    assert_eq!(pieces.concat(), whole);
+    assert_eq!(import.next_json(), None);
+}

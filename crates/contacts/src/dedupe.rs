@@ -63,17 +63,19 @@
 mod keys;
 mod tier;
 
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 pub use tier::{classify, Book, Classification, Tier};
 
 use crate::model::{
-    Address, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Phone, Provenance,
+    Address, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Name, Phone, Provenance,
 };
+use crate::store::{ContactStore, Head};
 use keys::{
     address_key, email_key, name_completeness, name_key, name_key_hash, name_tokens,
-    phone_identity, phone_key, share_token,
+    phone_identity, phone_key, phone_key_of, share_token,
 };
 
 /// How many records with mutually unrelated names one phone number can link to.
@@ -92,32 +94,22 @@ struct Link {
 
 /// Union-find over record indexes. The root of a group is always its smallest index, so the
 /// base of a merged contact is its first record in input order.
-struct Groups<'a> {
-    records: &'a [Contact],
+struct Groups<'s> {
+    store: &'s ContactStore,
     parent: Vec<usize>,
     /// Per root: the first record of the group that has a name.
     named: Vec<Option<usize>>,
     /// Name tokens per record, computed only when a phone link needs them.
-    tokens: Vec<Option<Option<Vec<u64>>>>,
+    tokens: HashMap<usize, Option<Vec<u64>>>,
 }
 
-impl<'a> Groups<'a> {
-    fn new(records: &'a [Contact]) -> Groups<'a> {
-        let has_name = |c: &Contact| {
-            let name = &c.name;
-            [&name.given, &name.middle, &name.family, &name.display]
-                .into_iter()
-                .any(|part| part.as_deref().is_some_and(|p| !p.trim().is_empty()))
-        };
+impl<'s> Groups<'s> {
+    fn new(store: &'s ContactStore) -> Groups<'s> {
         Groups {
-            records,
-            parent: (0..records.len()).collect(),
-            named: records
-                .iter()
-                .enumerate()
-                .map(|(i, c)| has_name(c).then_some(i))
-                .collect(),
-            tokens: vec![None; records.len()],
+            store,
+            parent: (0..store.len()).collect(),
+            named: vec![None; store.len()],
+            tokens: HashMap::new(),
         }
     }
 
@@ -154,181 +146,463 @@ impl<'a> Groups<'a> {
     }
 
     /// The name tokens of the group of `record`: those of its first named record.
-    fn group_tokens(&mut self, record: usize) -> Option<&[u64]> {
+    fn group_tokens(&mut self, record: usize) -> Option<Vec<u64>> {
         let root = self.find(record);
         let named = self.named.get(root).copied().flatten()?;
-        let slot = self.tokens.get_mut(named)?;
-        if slot.is_none() {
-            *slot = Some(self.records.get(named).and_then(|c| name_tokens(&c.name)));
-        }
-        slot.as_ref()?.as_deref()
+        let store = self.store;
+        self.tokens
+            .entry(named)
+            .or_insert_with(|| {
+                let mut head = Head::default();
+                store.head(named, &mut head);
+                name_tokens(&head.name())
+            })
+            .clone()
     }
 
     /// False when the groups of `a` and `b` both have names with no token in common.
     fn names_compatible(&mut self, a: usize, b: usize) -> bool {
-        let Some(x) = self.group_tokens(a).map(<[u64]>::to_vec) else {
+        let Some(x) = self.group_tokens(a) else {
             return true;
         };
         match self.group_tokens(b) {
-            Some(y) => share_token(&x, y),
+            Some(y) => share_token(&x, &y),
             None => true,
         }
     }
 }
 
-/// The records a phone number can link to: the first inline, the rest (unrelated names) in a
-/// list, so the common unshared number costs no allocation.
-struct Anchors {
-    first: usize,
-    more: Vec<usize>,
-}
-
 /// Merges records of the same person; see the module documentation for the rules.
 pub fn merge(contacts: Vec<Contact>) -> Vec<Contact> {
-    let count = contacts.len();
-    let mut groups = Groups::new(&contacts);
-    let mut first_link: Vec<Option<Link>> = vec![None; count];
-    // Phone links refused because the names differ: (record, other record, number).
-    let mut refused: Vec<(usize, usize, String)> = Vec::new();
-    let mut by_email: HashMap<String, usize> = HashMap::with_capacity(count);
-    let mut by_phone: HashMap<&str, Anchors> = HashMap::with_capacity(count);
+    ContactList::merged(ContactStore::from(contacts)).into_vec()
+}
 
-    let note_link =
-        |first_link: &mut Vec<Option<Link>>, a: usize, b: usize, kind: MatchKind, key: &str| {
-            for record in [a, b] {
-                if let Some(slot @ None) = first_link.get_mut(record) {
-                    *slot = Some(Link {
-                        kind,
-                        key: key.to_string(),
-                    });
+/// Contacts held compactly ([`ContactStore`]) and, when merged, grouped: a contact is decoded,
+/// and its group merged, only when it is read. An import of 100,000 contacts therefore never
+/// holds 100,000 [`Contact`] values, and a picker can read just the rows it shows.
+#[derive(Debug, Default)]
+pub struct ContactList {
+    store: ContactStore,
+    grouping: Option<Grouping>,
+}
+
+/// Which records make each merged contact, and what the merge found out about them.
+#[derive(Debug, Default)]
+struct Grouping {
+    /// Record indexes, group after group, each group in input order.
+    members: Vec<usize>,
+    /// Where each group's records end in `members`.
+    ends: Vec<usize>,
+    /// Per record: the first link that joined it to its group (one record in ten has one, in
+    /// a typical book: a map, not a list with a slot for every record).
+    links: HashMap<usize, Link>,
+    /// Pairs of positions refused a phone link because the names differ, with the number.
+    refused: Vec<(usize, usize, String)>,
+    /// Possible-duplicate notes, by position in the list (few contacts have any).
+    duplicates: HashMap<usize, Vec<DuplicateNote>>,
+}
+
+impl ContactList {
+    /// The records as they are, one contact each (merging off).
+    pub fn plain(store: ContactStore) -> ContactList {
+        ContactList {
+            store,
+            grouping: None,
+        }
+    }
+
+    /// The records merged; see the module documentation for the rules.
+    pub fn merged(store: ContactStore) -> ContactList {
+        let grouping = Grouping::new(&store);
+        let mut list = ContactList {
+            store,
+            grouping: Some(grouping),
+        };
+        list.flag_possible_duplicates();
+        list
+    }
+
+    /// How many contacts.
+    pub fn len(&self) -> usize {
+        match &self.grouping {
+            Some(grouping) => grouping.ends.len(),
+            None => self.store.len(),
+        }
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The contact at `position` (an empty one when out of range).
+    pub fn get(&self, position: usize) -> Contact {
+        let Some(grouping) = &self.grouping else {
+            return self.store.get(position);
+        };
+        let mut contact = self.merge_group_at(grouping, position);
+        contact.possible_duplicates = grouping
+            .duplicates
+            .get(&position)
+            .cloned()
+            .unwrap_or_default();
+        contact
+    }
+
+    /// Every contact, in order, decoded (and merged) one at a time.
+    pub fn iter(&self) -> impl Iterator<Item = Contact> + '_ {
+        (0..self.len()).map(|position| self.get(position))
+    }
+
+    /// Every contact as a value.
+    pub fn into_vec(self) -> Vec<Contact> {
+        self.iter().collect()
+    }
+
+    /// Bytes held, for measurements.
+    pub fn heap_bytes(&self) -> usize {
+        self.store.heap_bytes()
+            + self.grouping.as_ref().map_or(0, |g| {
+                (g.members.capacity() + g.ends.capacity()) * std::mem::size_of::<usize>()
+                    + g.links.capacity() * std::mem::size_of::<(usize, Link)>()
+            })
+    }
+
+    fn members<'g>(grouping: &'g Grouping, position: usize) -> &'g [usize] {
+        let start = match position.checked_sub(1) {
+            Some(previous) => grouping.ends.get(previous).copied().unwrap_or(usize::MAX),
+            None => 0,
+        };
+        let end = grouping.ends.get(position).copied().unwrap_or(0);
+        grouping.members.get(start..end).unwrap_or(&[])
+    }
+
+    fn merge_group_at(&self, grouping: &Grouping, position: usize) -> Contact {
+        let records = Self::members(grouping, position).iter().map(|&record| {
+            let link = grouping.links.get(&record).cloned();
+            (self.store.get(record), link)
+        });
+        merge_group(records)
+    }
+
+    /// Adds possible-duplicate notes: pairs of contacts refused a phone link, and contacts with
+    /// the same name key that share no e-mail or phone. Notes already on the input are
+    /// replaced. Each contact's notes are ordered by the other contact's position, then reason.
+    fn flag_possible_duplicates(&mut self) {
+        let Some(grouping) = &self.grouping else {
+            return;
+        };
+        let store = &self.store;
+        // What the merged contacts will have, from their records' heads without merging them:
+        // the id of the first record, the most complete name (ties: the earliest), the first
+        // non-blank organization, deleted only when every record is.
+        let mut head = Head::default();
+        let mut ids: Vec<&str> = Vec::with_capacity(grouping.ends.len());
+        let mut deleted: Vec<bool> = Vec::with_capacity(grouping.ends.len());
+        let mut hashed: Vec<(u64, usize)> = Vec::new();
+        for position in 0..grouping.ends.len() {
+            let mut best: Option<(usize, Name)> = None;
+            let mut organization: Option<String> = None;
+            let mut all_deleted = true;
+            let mut id = "";
+            for (index, &record) in Self::members(grouping, position).iter().enumerate() {
+                store.head(record, &mut head);
+                if index == 0 {
+                    id = head.id;
+                }
+                all_deleted &= head.deleted;
+                let name = head.name();
+                let completeness = name_completeness(&name);
+                if best.as_ref().is_none_or(|(most, _)| completeness > *most) {
+                    best = Some((completeness, name));
+                }
+                if organization.is_none() {
+                    organization = head
+                        .organization
+                        .filter(|o| !o.trim().is_empty())
+                        .map(str::to_string);
                 }
             }
-        };
-
-    for (record, contact) in contacts.iter().enumerate() {
-        for email in &contact.emails {
-            let Some(key) = email_key(&email.address) else {
+            ids.push(id);
+            deleted.push(all_deleted);
+            if all_deleted {
                 continue;
-            };
-            match by_email.entry(key) {
-                Entry::Vacant(vacant) => {
-                    vacant.insert(record);
+            }
+            let name = best.map(|(_, name)| name).unwrap_or_default();
+            if let Some(hash) = name_key_hash(&name, organization.as_deref()) {
+                hashed.push((hash, position));
+            }
+        }
+
+        let mut found: HashMap<usize, Vec<(usize, MatchKind, String)>> = HashMap::new();
+        let live = |position: usize| deleted.get(position).is_some_and(|d| !d);
+        for (a, b, value) in grouping.refused.iter() {
+            let (a, b) = (*a, *b);
+            if live(a) && live(b) {
+                found
+                    .entry(a)
+                    .or_default()
+                    .push((b, MatchKind::Phone, value.clone()));
+                found
+                    .entry(b)
+                    .or_default()
+                    .push((a, MatchKind::Phone, value.clone()));
+            }
+        }
+
+        // Group by the hash of the name key first (sorted by hash, then position: no hash-map
+        // order), then spell out the key, from the merged contacts, only where hashes collide.
+        hashed.sort_unstable();
+        for run in hashed
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|run| run.len() > 1)
+        {
+            let merged: Vec<(usize, Contact)> = run
+                .iter()
+                .map(|&(_, position)| (position, self.merge_group_at(grouping, position)))
+                .collect();
+            let mut keyed: Vec<(String, usize)> = merged
+                .iter()
+                .enumerate()
+                .filter_map(|(at, (_, contact))| {
+                    Some((
+                        name_key(&contact.name, contact.organization.as_deref())?,
+                        at,
+                    ))
+                })
+                .collect();
+            keyed.sort_unstable_by(|a, b| (&a.0, merged[a.1].0).cmp(&(&b.0, merged[b.1].0)));
+            for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+                if group.len() < 2 || group.len() > MAX_NAME_GROUP {
+                    continue;
                 }
-                Entry::Occupied(occupied) => {
-                    if groups.union(record, *occupied.get()) {
-                        note_link(
-                            &mut first_link,
-                            record,
-                            *occupied.get(),
-                            MatchKind::Email,
-                            occupied.key(),
-                        );
+                for (key, at) in group {
+                    for (_, other) in group {
+                        let (Some((position, contact)), Some((other_position, other_contact))) =
+                            (merged.get(*at), merged.get(*other))
+                        else {
+                            continue;
+                        };
+                        if other == at || share_email_or_phone(contact, other_contact) {
+                            continue;
+                        }
+                        found.entry(*position).or_default().push((
+                            *other_position,
+                            MatchKind::Name,
+                            key.clone(),
+                        ));
                     }
                 }
             }
         }
-        for phone in &contact.phones {
-            let Some(key) = phone_key(phone) else {
-                continue;
-            };
-            let anchors = match by_phone.entry(key) {
-                Entry::Vacant(vacant) => {
-                    vacant.insert(Anchors {
-                        first: record,
-                        more: Vec::new(),
+
+        let duplicates = found
+            .into_iter()
+            .map(|(position, mut list)| {
+                list.sort_by_key(|(other, kind, _)| (*other, kind_order(*kind)));
+                list.dedup_by_key(|(other, kind, _)| (*other, kind_order(*kind)));
+                let notes = list
+                    .into_iter()
+                    .filter_map(|(other, reason, value)| {
+                        Some(DuplicateNote {
+                            id: ids.get(other)?.to_string(),
+                            reason,
+                            value,
+                        })
+                    })
+                    .collect();
+                (position, notes)
+            })
+            .collect();
+        if let Some(grouping) = &mut self.grouping {
+            grouping.duplicates = duplicates;
+        }
+    }
+}
+
+impl Grouping {
+    /// Links the records of `store` (union-find over e-mail and phone keys) and lists them
+    /// group by group.
+    fn new(store: &ContactStore) -> Grouping {
+        let count = store.len();
+        let mut groups = Groups::new(store);
+        let mut links: HashMap<usize, Link> = HashMap::new();
+        // Phone links refused because the names differ: (record, other record, number).
+        let mut refused: Vec<(usize, usize, String)> = Vec::new();
+        let mut by_email: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(count);
+        // The records a phone number can link to: the first, and (rarely: only records with
+        // names unrelated to the first's) more, kept apart so that the common entry is small.
+        let mut by_phone: HashMap<&str, u32> = HashMap::with_capacity(count);
+        let mut more_anchors: HashMap<u32, Vec<u32>> = HashMap::new();
+
+        let note_link =
+            |links: &mut HashMap<usize, Link>, a: usize, b: usize, kind: MatchKind, key: &str| {
+                for record in [a, b] {
+                    links.entry(record).or_insert_with(|| Link {
+                        kind,
+                        key: key.to_string(),
                     });
-                    continue;
                 }
-                Entry::Occupied(occupied) => occupied.into_mut(),
             };
-            let mut linked = false;
-            let mut refused_here = Vec::new();
-            for other in std::iter::once(anchors.first).chain(anchors.more.iter().copied()) {
-                if groups.find(other) == groups.find(record) {
-                    linked = true;
-                    break;
+
+        let mut head = Head::default();
+        for record in 0..count {
+            store.head(record, &mut head);
+            let has_name = head.name[..4]
+                .iter()
+                .any(|part| part.is_some_and(|p| !p.trim().is_empty()));
+            if has_name {
+                if let Some(slot) = groups.named.get_mut(record) {
+                    *slot = Some(record);
                 }
-                if groups.names_compatible(record, other) {
-                    groups.union(record, other);
-                    note_link(&mut first_link, record, other, MatchKind::Phone, key);
-                    linked = true;
-                    break;
-                }
-                refused_here.push(other);
             }
-            if !linked {
-                refused.extend(
-                    refused_here
-                        .into_iter()
-                        .map(|other| (record, other, key.to_string())),
-                );
-                if anchors.more.len() + 1 < MAX_PHONE_ANCHORS {
-                    anchors.more.push(record);
+            for address in &head.emails {
+                let Some(key) = email_key_borrowed(address) else {
+                    continue;
+                };
+                match by_email.entry(key) {
+                    Entry::Vacant(vacant) => {
+                        vacant.insert(record);
+                    }
+                    Entry::Occupied(occupied) => {
+                        if groups.union(record, *occupied.get()) {
+                            note_link(
+                                &mut links,
+                                record,
+                                *occupied.get(),
+                                MatchKind::Email,
+                                occupied.key(),
+                            );
+                        }
+                    }
+                }
+            }
+            for &(number, e164) in &head.phones {
+                let Some(key) = phone_key_of(number, e164) else {
+                    continue;
+                };
+                let first = match by_phone.entry(key) {
+                    Entry::Vacant(vacant) => {
+                        vacant.insert(index32(record));
+                        continue;
+                    }
+                    Entry::Occupied(occupied) => *occupied.get(),
+                };
+                let more = more_anchors.get(&first).map_or(&[][..], Vec::as_slice);
+                let mut linked = false;
+                let mut refused_here = Vec::new();
+                for other in std::iter::once(first).chain(more.iter().copied()) {
+                    let other = other as usize;
+                    if groups.find(other) == groups.find(record) {
+                        linked = true;
+                        break;
+                    }
+                    if groups.names_compatible(record, other) {
+                        groups.union(record, other);
+                        note_link(&mut links, record, other, MatchKind::Phone, key);
+                        linked = true;
+                        break;
+                    }
+                    refused_here.push(other);
+                }
+                if !linked {
+                    refused.extend(
+                        refused_here
+                            .into_iter()
+                            .map(|other| (record, other, key.to_string())),
+                    );
+                    let more = more_anchors.entry(first).or_default();
+                    if more.len() + 1 < MAX_PHONE_ANCHORS {
+                        more.push(index32(record));
+                    }
                 }
             }
         }
-    }
-    drop(by_phone);
-    drop(by_email);
+        drop(by_phone);
+        drop(more_anchors);
+        drop(by_email);
 
-    // Number the groups in order of their first record, then list the records group by group
-    // (a counting sort: no list per group).
-    let mut position_of_root: Vec<Option<usize>> = vec![None; count];
-    let mut position_of_record = Vec::with_capacity(count);
-    let mut sizes: Vec<usize> = Vec::new();
-    for record in 0..count {
-        let root = groups.find(record);
-        let position = match position_of_root.get(root).copied().flatten() {
-            Some(position) => position,
-            None => {
-                if let Some(slot) = position_of_root.get_mut(root) {
-                    *slot = Some(sizes.len());
+        // Number the groups in order of their first record, then list the records group by
+        // group (a counting sort: no list per group).
+        let mut position_of_root: Vec<Option<usize>> = vec![None; count];
+        let mut position_of_record = Vec::with_capacity(count);
+        let mut sizes: Vec<usize> = Vec::new();
+        for record in 0..count {
+            let root = groups.find(record);
+            let position = match position_of_root.get(root).copied().flatten() {
+                Some(position) => position,
+                None => {
+                    if let Some(slot) = position_of_root.get_mut(root) {
+                        *slot = Some(sizes.len());
+                    }
+                    sizes.push(0);
+                    sizes.len() - 1
                 }
-                sizes.push(0);
-                sizes.len() - 1
+            };
+            if let Some(size) = sizes.get_mut(position) {
+                *size += 1;
             }
-        };
-        if let Some(size) = sizes.get_mut(position) {
-            *size += 1;
+            position_of_record.push(position);
         }
-        position_of_record.push(position);
-    }
-    drop(groups);
-    let mut next_slot: Vec<usize> = sizes
-        .iter()
-        .scan(0, |start, &size| {
-            let this = *start;
-            *start += size;
-            Some(this)
-        })
-        .collect();
-    let mut ordered: Vec<usize> = vec![0; count];
-    for (record, &position) in position_of_record.iter().enumerate() {
-        if let Some(slot) = next_slot.get_mut(position) {
-            if let Some(entry) = ordered.get_mut(*slot) {
-                *entry = record;
+        drop(position_of_root);
+        drop(groups);
+        let ends: Vec<usize> = sizes
+            .iter()
+            .scan(0, |end, &size| {
+                *end += size;
+                Some(*end)
+            })
+            .collect();
+        let mut next_slot: Vec<usize> = ends
+            .iter()
+            .zip(&sizes)
+            .map(|(end, size)| end - size)
+            .collect();
+        drop(sizes);
+        let mut members: Vec<usize> = vec![0; count];
+        for (record, &position) in position_of_record.iter().enumerate() {
+            if let Some(slot) = next_slot.get_mut(position) {
+                if let Some(entry) = members.get_mut(*slot) {
+                    *entry = record;
+                }
+                *slot += 1;
             }
-            *slot += 1;
+        }
+        let refused = refused
+            .into_iter()
+            .filter_map(|(a, b, number)| {
+                let (pa, pb) = (*position_of_record.get(a)?, *position_of_record.get(b)?);
+                (pa != pb).then_some((pa, pb, number))
+            })
+            .collect();
+        Grouping {
+            members,
+            ends,
+            links,
+            refused,
+            duplicates: HashMap::new(),
         }
     }
+}
 
-    let mut slots: Vec<Option<Contact>> = contacts.into_iter().map(Some).collect();
-    let mut merged: Vec<Contact> = Vec::with_capacity(sizes.len());
-    let mut members = ordered.iter();
-    for &size in &sizes {
-        let records = members.by_ref().take(size).filter_map(|&record| {
-            let contact = slots.get_mut(record).and_then(Option::take)?;
-            Some((contact, first_link.get_mut(record).and_then(Option::take)))
-        });
-        merged.push(merge_group(records));
+/// A record index as stored in the merge's phone index (a list of more than 4 billion records
+/// cannot be held in memory to begin with).
+fn index32(record: usize) -> u32 {
+    u32::try_from(record).unwrap_or(u32::MAX)
+}
+
+/// [`email_key`] without an allocation when the address is already its own key (lower-case
+/// ASCII, trimmed: nearly every address).
+fn email_key_borrowed(address: &str) -> Option<Cow<'_, str>> {
+    let trimmed = address.trim();
+    if trimmed
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        (!trimmed.is_empty()).then_some(Cow::Borrowed(trimmed))
+    } else {
+        email_key(address).map(Cow::Owned)
     }
-
-    let refused_pairs = refused.into_iter().filter_map(|(a, b, number)| {
-        let (pa, pb) = (*position_of_record.get(a)?, *position_of_record.get(b)?);
-        (pa != pb).then_some((pa, pb, MatchKind::Phone, number))
-    });
-    flag_possible_duplicates(&mut merged, refused_pairs.collect());
-    merged
 }
 
 /// Finds the kept item equal to a new one: a scan of the kept items while they are few (no key
@@ -644,92 +918,6 @@ fn upgrade_label(label: &mut Label, raw: &mut Option<String>, new: Label, new_ra
     }
 }
 
-/// Adds possible-duplicate notes: `pairs` (positions in `contacts` refused a phone link) and
-/// contacts with the same name key that share no e-mail or phone. Notes already on the input are
-/// replaced. Each contact's notes are ordered by the other contact's position, then reason.
-fn flag_possible_duplicates(
-    contacts: &mut [Contact],
-    pairs: Vec<(usize, usize, MatchKind, String)>,
-) {
-    let mut found: Vec<Vec<(usize, MatchKind, String)>> = vec![Vec::new(); contacts.len()];
-    let live = |contacts: &[Contact], i: usize| contacts.get(i).is_some_and(|c| !c.deleted);
-    for (a, b, kind, value) in pairs {
-        if live(contacts, a) && live(contacts, b) {
-            if let Some(list) = found.get_mut(a) {
-                list.push((b, kind, value.clone()));
-            }
-            if let Some(list) = found.get_mut(b) {
-                list.push((a, kind, value));
-            }
-        }
-    }
-
-    // Group by a cheap hash of the name key first (sorted by hash, then position: no hash-map
-    // order), then spell out the key only for contacts whose hashes collide.
-    let mut hashed: Vec<(u64, usize)> = contacts
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.deleted)
-        .filter_map(|(position, c)| {
-            Some((name_key_hash(&c.name, c.organization.as_deref())?, position))
-        })
-        .collect();
-    hashed.sort_unstable();
-    for run in hashed
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|run| run.len() > 1)
-    {
-        let mut keyed: Vec<(String, usize)> = run
-            .iter()
-            .filter_map(|&(_, position)| {
-                let contact = contacts.get(position)?;
-                Some((
-                    name_key(&contact.name, contact.organization.as_deref())?,
-                    position,
-                ))
-            })
-            .collect();
-        keyed.sort_unstable();
-        for group in keyed.chunk_by(|a, b| a.0 == b.0) {
-            if group.len() < 2 || group.len() > MAX_NAME_GROUP {
-                continue;
-            }
-            for (key, position) in group {
-                for (_, other) in group {
-                    if other == position
-                        || share_email_or_phone(contacts.get(*position), contacts.get(*other))
-                    {
-                        continue;
-                    }
-                    if let Some(list) = found.get_mut(*position) {
-                        list.push((*other, MatchKind::Name, key.clone()));
-                    }
-                }
-            }
-        }
-    }
-
-    let notes: Vec<Vec<DuplicateNote>> = found
-        .into_iter()
-        .map(|mut list| {
-            list.sort_by_key(|(other, kind, _)| (*other, kind_order(*kind)));
-            list.dedup_by_key(|(other, kind, _)| (*other, kind_order(*kind)));
-            list.into_iter()
-                .filter_map(|(other, reason, value)| {
-                    Some(DuplicateNote {
-                        id: contacts.get(other)?.id.clone(),
-                        reason,
-                        value,
-                    })
-                })
-                .collect()
-        })
-        .collect();
-    for (contact, notes) in contacts.iter_mut().zip(notes) {
-        contact.possible_duplicates = notes;
-    }
-}
-
 fn kind_order(kind: MatchKind) -> u8 {
     match kind {
         MatchKind::Email => 0,
@@ -739,19 +927,10 @@ fn kind_order(kind: MatchKind) -> u8 {
 }
 
 /// True when two contacts share an e-mail address (any case) or a linking phone number.
-fn share_email_or_phone(a: Option<&Contact>, b: Option<&Contact>) -> bool {
-    let (Some(a), Some(b)) = (a, b) else {
-        return false;
-    };
-    let same_address = |x: &Email, y: &Email| {
-        let (x, y) = (x.address.trim(), y.address.trim());
-        x.chars()
-            .flat_map(char::to_lowercase)
-            .eq(y.chars().flat_map(char::to_lowercase))
-    };
+fn share_email_or_phone(a: &Contact, b: &Contact) -> bool {
     a.emails
         .iter()
-        .any(|x| b.emails.iter().any(|y| same_address(x, y)))
+        .any(|x| b.emails.iter().any(|y| same_email(x, y)))
         || a.phones
             .iter()
             .filter_map(phone_key)

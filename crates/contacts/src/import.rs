@@ -11,10 +11,12 @@
 //! at the end (a provider answer is one document).
 
 use crate::charset::StreamDecoder;
+use crate::dedupe::ContactList;
 use crate::detect::{self, Format};
 use crate::error::{Error, Problem};
 use crate::model::{Contact, Provenance};
 use crate::normalize::{self, NormalizeOptions};
+use crate::store::ContactStore;
 
 /// How many bytes to look at before deciding the character set and the format.
 const SNIFF_BYTES: usize = 4096;
@@ -106,13 +108,38 @@ enum Stage {
     Unknown,
 }
 
+/// What an import produced, with the contacts still compact: see [`ContactList`].
+#[derive(Debug, Default)]
+pub struct ImportList {
+    /// The format that was read, when one was recognized.
+    pub format: Option<Format>,
+    /// Normalized contacts (merged when the options asked for it), decoded when read.
+    pub contacts: ContactList,
+    /// Everything that could not be read or was rejected.
+    pub problems: Vec<Problem>,
+    /// Final progress figures.
+    pub progress: Progress,
+}
+
+impl ImportList {
+    /// The same result with every contact decoded.
+    pub fn into_import(self) -> Import {
+        Import {
+            format: self.format,
+            contacts: self.contacts.into_vec(),
+            problems: self.problems,
+            progress: self.progress,
+        }
+    }
+}
+
 /// Reads one input incrementally. See the module documentation.
 pub struct Importer {
     options: Options,
     stage: Stage,
     decoded: Vec<u8>,
     batch: Batch,
-    contacts: Vec<Contact>,
+    contacts: ContactStore,
     problems: Vec<Problem>,
     progress: Progress,
 }
@@ -125,7 +152,7 @@ impl Importer {
             stage: Stage::Sniffing(Vec::new()),
             decoded: Vec::new(),
             batch: Batch::default(),
-            contacts: Vec::new(),
+            contacts: ContactStore::new(),
             problems: Vec::new(),
             progress: Progress::default(),
         }
@@ -159,7 +186,12 @@ impl Importer {
     }
 
     /// The input has ended: returns the contacts (merged unless turned off) and problems.
-    pub fn finish(mut self) -> Import {
+    pub fn finish(self) -> Import {
+        self.finish_list().into_import()
+    }
+
+    /// Like [`Importer::finish`], with the contacts left compact, to be read one at a time.
+    pub fn finish_list(mut self) -> ImportList {
         if let Stage::Sniffing(_) = self.stage {
             self.start_reading();
         }
@@ -182,11 +214,11 @@ impl Importer {
                 .push(Problem::new(&self.options.source, 0, Error::Empty));
         }
         let contacts = if self.options.merge {
-            crate::dedupe::merge(self.contacts)
+            ContactList::merged(self.contacts)
         } else {
-            self.contacts
+            ContactList::plain(self.contacts)
         };
-        Import {
+        ImportList {
             format,
             contacts,
             problems: self.problems,
@@ -243,7 +275,7 @@ impl Importer {
             }
             let line = (record.line > 0).then_some(record.line);
             stamp(&mut contact, source, line);
-            self.contacts.push(contact);
+            self.contacts.push(&contact);
         }
         self.progress.problems = self.problems.len() as u64;
     }

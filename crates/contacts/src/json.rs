@@ -674,6 +674,95 @@ pub fn write(contacts: &[crate::Contact]) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// How many bytes [`write_each`] collects before handing them to its sink.
+const PIECE: usize = 64 * 1024;
+
+/// Writes the same text as [`write`], a piece at a time: `sink` receives it in pieces of about
+/// 64 KiB, as the contacts come (decoded one at a time from a [`crate::ContactList`], say), so
+/// the whole text, which is several times the size of the input, is never held.
+pub fn write_each(contacts: impl IntoIterator<Item = crate::Contact>, mut sink: impl FnMut(&str)) {
+    let mut writer = JsonWriter::new();
+    for contact in contacts {
+        writer.push(&contact);
+        if writer.len() >= PIECE {
+            sink(&writer.take());
+        }
+    }
+    writer.end();
+    sink(&writer.take());
+}
+
+/// The text of [`write`], built incrementally: [`push`](JsonWriter::push) contacts,
+/// [`take`](JsonWriter::take) what is written so far whenever convenient, then
+/// [`end`](JsonWriter::end) and take the rest. For callers that hand the text on in pieces (a
+/// server's response body, the widget's `nextJson`).
+#[derive(Debug)]
+pub struct JsonWriter {
+    out: Vec<u8>,
+    empty: bool,
+    ended: bool,
+}
+
+impl Default for JsonWriter {
+    fn default() -> JsonWriter {
+        JsonWriter::new()
+    }
+}
+
+impl JsonWriter {
+    /// A writer that has written the opening bracket.
+    pub fn new() -> JsonWriter {
+        let mut out = Vec::with_capacity(PIECE + 4096);
+        out.push(b'[');
+        JsonWriter {
+            out,
+            empty: true,
+            ended: false,
+        }
+    }
+
+    /// Appends a contact (ignored once ended).
+    pub fn push(&mut self, contact: &crate::Contact) {
+        if self.ended {
+            return;
+        }
+        self.out
+            .extend_from_slice(if self.empty { b"\n" } else { b",\n" });
+        self.empty = false;
+        writer::contact(&mut self.out, contact);
+    }
+
+    /// Writes the closing bracket (once).
+    pub fn end(&mut self) {
+        if !self.ended {
+            self.ended = true;
+            self.out
+                .extend_from_slice(if self.empty { b"]\n" } else { b"\n]\n" });
+        }
+    }
+
+    /// Bytes written and not yet taken.
+    pub fn len(&self) -> usize {
+        self.out.len()
+    }
+
+    /// True when nothing is waiting to be taken.
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    /// The text written since the last call.
+    pub fn take(&mut self) -> String {
+        // Always UTF-8: whole contacts of `&str`s and ASCII.
+        let text = match std::str::from_utf8(&self.out) {
+            Ok(text) => text.to_string(),
+            Err(_) => String::from_utf8_lossy(&self.out).into_owned(),
+        };
+        self.out.clear();
+        text
+    }
+}
+
 /// CloudSponge's contacts answer, as written by [`write_cloudsponge`]. Field order is the
 /// output's key order.
 #[derive(Serialize)]
@@ -853,6 +942,37 @@ mod tests {
         reader.feed(text.as_bytes(), &mut batch);
         reader.finish(&mut batch);
         batch
+    }
+
+    #[test]
+    fn write_each_gives_the_same_text_in_pieces() {
+        let mut contact = crate::Contact::default();
+        contact.name.display = Some("Zoë \"Z\" Ŝ".into());
+        contact.notes = Some("x".repeat(1000));
+        for count in [0, 1, 2, 70, 200] {
+            let contacts = vec![contact.clone(); count];
+            let mut pieces = Vec::new();
+            write_each(contacts.clone(), |piece| pieces.push(piece.to_string()));
+            let mut writer = JsonWriter::new();
+            let mut taken = String::new();
+            for contact in &contacts {
+                writer.push(contact);
+                taken.push_str(&writer.take());
+            }
+            writer.end();
+            writer.end();
+            writer.push(&contact);
+            taken.push_str(&writer.take());
+            assert_eq!(taken, write(&contacts), "{count} contacts");
+            assert_eq!(pieces.concat(), write(&contacts), "{count} contacts");
+            // Pieces of about PIECE bytes: every one but the last at least that long.
+            let (last, full) = pieces.split_last().unwrap();
+            assert!(full
+                .iter()
+                .all(|p| (PIECE..PIECE + 4096).contains(&p.len())));
+            assert!(last.len() < PIECE + 4096);
+            assert_eq!(pieces.len() > 1, count >= 70, "{count} contacts");
+        }
     }
 
     #[test]

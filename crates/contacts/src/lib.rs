@@ -17,16 +17,19 @@ mod import;
 pub mod json;
 mod model;
 pub mod normalize;
+mod store;
 pub mod vcard;
 pub mod xml;
 
-pub use dedupe::{classify, merge, Book, Classification, Tier};
+pub use dedupe::{classify, merge, Book, Classification, ContactList, Tier};
 pub use detect::{sniff, Format};
 pub use error::{Error, Problem, Result};
 pub use import::{
-    import, import_many, stamp, Batch, Import, Importer, Options, Progress, RawRecord, RecordReader,
+    import, import_many, stamp, Batch, Import, ImportList, Importer, Options, Progress, RawRecord,
+    RecordReader,
 };
 pub use model::{
     Address, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Name, Phone, Provenance,
 };
 pub use normalize::NormalizeOptions;
+pub use store::ContactStore;

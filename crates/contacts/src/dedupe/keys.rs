@@ -38,8 +38,13 @@ pub(crate) fn email_key(address: &str) -> Option<String> {
 
 /// The key two phone numbers match on: the E.164 number, when it is E.164 and long enough.
 pub(crate) fn phone_key(phone: &Phone) -> Option<&str> {
-    let digits = phone.number.bytes().filter(u8::is_ascii_digit).count();
-    (phone.e164 && digits >= MIN_PHONE_DIGITS).then_some(phone.number.as_str())
+    phone_key_of(&phone.number, phone.e164)
+}
+
+/// [`phone_key`] of a number and its `e164` flag.
+pub(crate) fn phone_key_of(number: &str, e164: bool) -> Option<&str> {
+    let digits = number.bytes().filter(u8::is_ascii_digit).count();
+    (e164 && digits >= MIN_PHONE_DIGITS).then_some(number)
 }
 
 /// The key a number is kept once by within a contact: the number, or the raw text if empty.

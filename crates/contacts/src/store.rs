@@ -1,0 +1,716 @@
+//! A compact, append-only list of contacts: each contact encoded into one shared byte buffer,
+//! decoded again one at a time when it is read.
+//!
+//! Why: a [`Contact`] is 608 bytes of struct before its twenty-odd heap strings, so 100,000 of
+//! them held as values took about 3.4 KB each at the import's peak, 14–21 times the size of the
+//! file they came from. Encoded here, a contact takes about as many bytes as its text (lengths
+//! are one-byte varints, absent values one byte, the source file name stored once for the whole
+//! store), so an import holds little more than its input (see BENCHMARKS.md).
+//!
+//! The encoding is private and has no version: it lives only as long as the process. Reading
+//! never panics: a truncated or foreign buffer decodes as empty values (it cannot happen, since
+//! only [`ContactStore::push`] writes, but a panic would kill the whole widget).
+//!
+//! Field order is chosen so that the merge's first pass ([`ContactStore::head`]) reads only a
+//! prefix: name, organization, deleted, id, e-mails, phones, then everything else.
+
+use std::collections::BTreeMap;
+
+use crate::model::{
+    Address, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Name, Phone, Provenance,
+};
+
+/// The size of a block of encodings. Blocks of a fixed size, not one growing buffer: a
+/// buffer that doubles holds up to twice what it needs and, while it grows, the old and the new
+/// copy at once (for 100,000 contacts that was 17 + 34 MB at the peak).
+const BLOCK: usize = 1 << 20;
+
+/// Contacts encoded one after another; see the module documentation.
+#[derive(Debug, Default, Clone)]
+pub struct ContactStore {
+    /// Encodings, whole in one block each.
+    blocks: Vec<Vec<u8>>,
+    /// Where each contact's encoding is.
+    spans: Vec<Span>,
+    /// Distinct `source` strings (file names, provider names): a contact stores an index.
+    sources: Vec<String>,
+    /// The encoding of the contact being pushed, reused.
+    scratch: Vec<u8>,
+}
+
+/// A contact's encoding: `blocks[block][start..end]`.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    block: u32,
+    start: u32,
+    end: u32,
+}
+
+/// The prefix of a stored contact that matching needs, borrowed from the store.
+#[derive(Debug, Default)]
+pub(crate) struct Head<'s> {
+    pub name: [Option<&'s str>; 6],
+    pub organization: Option<&'s str>,
+    pub deleted: bool,
+    pub id: &'s str,
+    /// E-mail addresses, in order.
+    pub emails: Vec<&'s str>,
+    /// Phone numbers with their `e164` flag, in order.
+    pub phones: Vec<(&'s str, bool)>,
+}
+
+impl Head<'_> {
+    /// The name parts as an owned [`Name`] (for the key functions, which take one).
+    pub fn name(&self) -> Name {
+        let [display, given, middle, family, prefix, suffix] =
+            self.name.map(|p| p.map(str::to_string));
+        Name {
+            display,
+            given,
+            middle,
+            family,
+            prefix,
+            suffix,
+        }
+    }
+}
+
+impl ContactStore {
+    /// An empty store.
+    pub fn new() -> ContactStore {
+        ContactStore::default()
+    }
+
+    /// How many contacts it holds.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// True when it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Bytes held (the encodings, the offsets and the source table), for measurements.
+    pub fn heap_bytes(&self) -> usize {
+        self.blocks.iter().map(Vec::capacity).sum::<usize>()
+            + self.spans.capacity() * std::mem::size_of::<Span>()
+            + self.sources.iter().map(String::capacity).sum::<usize>()
+            + self.scratch.capacity()
+    }
+
+    /// Appends a contact.
+    pub fn push(&mut self, contact: &Contact) {
+        let mut out = std::mem::take(&mut self.scratch);
+        out.clear();
+        self.encode(&mut out, contact);
+        let fits = self
+            .blocks
+            .last()
+            .is_some_and(|block| block.len() + out.len() <= block.capacity());
+        if !fits {
+            self.blocks.push(Vec::with_capacity(BLOCK.max(out.len())));
+        }
+        let block = self.blocks.len() - 1;
+        if let Some(last) = self.blocks.last_mut() {
+            let start = last.len();
+            last.extend_from_slice(&out);
+            // Offsets fit in u32 unless one contact's encoding alone passes 4 GiB; such a
+            // contact would read back as empty rather than panic.
+            self.spans.push(Span {
+                block: u32::try_from(block).unwrap_or(u32::MAX),
+                start: u32::try_from(start).unwrap_or(u32::MAX),
+                end: u32::try_from(last.len()).unwrap_or(u32::MAX),
+            });
+        }
+        self.scratch = out;
+    }
+
+    /// The contact at `index` (an empty one when out of range).
+    pub fn get(&self, index: usize) -> Contact {
+        let mut reader = self.reader(index);
+        reader.contact(&self.sources)
+    }
+
+    /// Every contact, in order, decoded one at a time.
+    pub fn iter(&self) -> impl Iterator<Item = Contact> + '_ {
+        (0..self.len()).map(|index| self.get(index))
+    }
+
+    /// The matching prefix of the contact at `index`, into `head` (whose lists are reused).
+    pub(crate) fn head<'s>(&'s self, index: usize, head: &mut Head<'s>) {
+        let mut reader = self.reader(index);
+        for part in &mut head.name {
+            *part = reader.opt_str();
+        }
+        head.organization = reader.opt_str();
+        head.deleted = reader.flag();
+        head.id = reader.str();
+        head.emails.clear();
+        for _ in 0..reader.count() {
+            head.emails.push(reader.str());
+            reader.skip_email_rest();
+        }
+        head.phones.clear();
+        for _ in 0..reader.count() {
+            let number = reader.str();
+            let e164 = reader.flag();
+            head.phones.push((number, e164));
+            reader.skip_phone_rest();
+        }
+    }
+
+    fn reader(&self, index: usize) -> Reader<'_> {
+        let bytes = self.spans.get(index).and_then(|span| {
+            let block = self.blocks.get(span.block as usize)?;
+            block.get(span.start as usize..span.end as usize)
+        });
+        Reader {
+            bytes: bytes.unwrap_or(&[]),
+        }
+    }
+
+    fn intern(&mut self, source: &str) -> usize {
+        // Few distinct sources per store (one per file or provider): the last ones are checked
+        // first, so the common case is one comparison.
+        match self.sources.iter().rposition(|s| s == source) {
+            Some(at) => at,
+            None => {
+                self.sources.push(source.to_string());
+                self.sources.len() - 1
+            }
+        }
+    }
+
+    fn encode(&mut self, out: &mut Vec<u8>, c: &Contact) {
+        let name = &c.name;
+        for part in [
+            &name.display,
+            &name.given,
+            &name.middle,
+            &name.family,
+            &name.prefix,
+            &name.suffix,
+        ] {
+            opt_str(out, part);
+        }
+        opt_str(out, &c.organization);
+        flag(out, c.deleted);
+        str(out, &c.id);
+        varint(out, c.emails.len() as u64);
+        for email in &c.emails {
+            str(out, &email.address);
+            label(out, email.label);
+            opt_str(out, &email.label_raw);
+            flag(out, email.primary);
+            indexes(out, &email.sources);
+        }
+        varint(out, c.phones.len() as u64);
+        for phone in &c.phones {
+            str(out, &phone.number);
+            flag(out, phone.e164);
+            str(out, &phone.raw);
+            label(out, phone.label);
+            opt_str(out, &phone.label_raw);
+            indexes(out, &phone.sources);
+        }
+        let source = self.intern(&c.source);
+        varint(out, source as u64 + 1);
+        opt_str(out, &c.source_id);
+        opt_str(out, &c.nickname);
+        varint(out, c.addresses.len() as u64);
+        for address in &c.addresses {
+            varint(out, address.street.len() as u64);
+            for line in &address.street {
+                str(out, line);
+            }
+            opt_str(out, &address.locality);
+            opt_str(out, &address.region);
+            opt_str(out, &address.postal_code);
+            opt_str(out, &address.country);
+            label(out, address.label);
+            opt_str(out, &address.label_raw);
+            indexes(out, &address.sources);
+        }
+        for field in [&c.title, &c.department, &c.birthday] {
+            opt_str(out, field);
+        }
+        varint(out, c.groups.len() as u64);
+        for group in &c.groups {
+            str(out, group);
+        }
+        for field in [&c.notes, &c.photo_url, &c.updated_at] {
+            opt_str(out, field);
+        }
+        varint(out, c.extra.len() as u64);
+        for (key, value) in &c.extra {
+            str(out, key);
+            // Extra values are rare and of any JSON shape: kept as JSON text.
+            str(out, &value.to_string());
+        }
+        varint(out, c.sources.len() as u64);
+        for provenance in &c.sources {
+            let source = self.intern(&provenance.source);
+            varint(out, source as u64 + 1);
+            opt_str(out, &provenance.source_id);
+            varint(out, provenance.line.map_or(0, |line| u64::from(line) + 1));
+        }
+        varint(out, c.merges.len() as u64);
+        for note in &c.merges {
+            varint(out, note.source as u64);
+            match_kind(out, note.reason);
+            str(out, &note.value);
+        }
+        varint(out, c.possible_duplicates.len() as u64);
+        for note in &c.possible_duplicates {
+            str(out, &note.id);
+            match_kind(out, note.reason);
+            str(out, &note.value);
+        }
+    }
+}
+
+impl From<Vec<Contact>> for ContactStore {
+    fn from(contacts: Vec<Contact>) -> ContactStore {
+        contacts.into_iter().collect()
+    }
+}
+
+impl FromIterator<Contact> for ContactStore {
+    fn from_iter<I: IntoIterator<Item = Contact>>(contacts: I) -> ContactStore {
+        let mut store = ContactStore::new();
+        for contact in contacts {
+            store.push(&contact);
+        }
+        store
+    }
+}
+
+fn varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn str(out: &mut Vec<u8>, text: &str) {
+    varint(out, text.len() as u64);
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// `None` is 0; `Some(text)` is its length plus one, then the text.
+fn opt_str(out: &mut Vec<u8>, text: &Option<String>) {
+    match text {
+        None => out.push(0),
+        Some(text) => {
+            varint(out, text.len() as u64 + 1);
+            out.extend_from_slice(text.as_bytes());
+        }
+    }
+}
+
+fn flag(out: &mut Vec<u8>, value: bool) {
+    out.push(u8::from(value));
+}
+
+fn label(out: &mut Vec<u8>, label: Label) {
+    out.push(match label {
+        Label::Home => 0,
+        Label::Work => 1,
+        Label::Mobile => 2,
+        Label::Other => 3,
+    });
+}
+
+fn match_kind(out: &mut Vec<u8>, kind: MatchKind) {
+    out.push(match kind {
+        MatchKind::Email => 0,
+        MatchKind::Phone => 1,
+        MatchKind::Name => 2,
+    });
+}
+
+fn indexes(out: &mut Vec<u8>, items: &[usize]) {
+    varint(out, items.len() as u64);
+    for &item in items {
+        varint(out, item as u64);
+    }
+}
+
+/// Reads one contact's encoding; past the end every read gives an empty value.
+struct Reader<'s> {
+    bytes: &'s [u8],
+}
+
+impl<'s> Reader<'s> {
+    fn byte(&mut self) -> u8 {
+        match self.bytes.split_first() {
+            Some((&first, rest)) => {
+                self.bytes = rest;
+                first
+            }
+            None => 0,
+        }
+    }
+
+    fn varint(&mut self) -> u64 {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.byte();
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                break;
+            }
+        }
+        value
+    }
+
+    fn count(&mut self) -> usize {
+        // Never more items than bytes left: a foreign buffer cannot make a reader loop long.
+        usize::try_from(self.varint())
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len())
+    }
+
+    fn text(&mut self, len: usize) -> &'s str {
+        let len = len.min(self.bytes.len());
+        let (text, rest) = self.bytes.split_at(len);
+        self.bytes = rest;
+        std::str::from_utf8(text).unwrap_or_default()
+    }
+
+    fn str(&mut self) -> &'s str {
+        let len = usize::try_from(self.varint()).unwrap_or(usize::MAX);
+        self.text(len)
+    }
+
+    fn opt_str(&mut self) -> Option<&'s str> {
+        match usize::try_from(self.varint()).unwrap_or(usize::MAX) {
+            0 => None,
+            len => Some(self.text(len - 1)),
+        }
+    }
+
+    fn string(&mut self) -> String {
+        self.str().to_string()
+    }
+
+    fn opt_string(&mut self) -> Option<String> {
+        self.opt_str().map(str::to_string)
+    }
+
+    fn flag(&mut self) -> bool {
+        self.byte() != 0
+    }
+
+    fn label(&mut self) -> Label {
+        match self.byte() {
+            0 => Label::Home,
+            1 => Label::Work,
+            2 => Label::Mobile,
+            _ => Label::Other,
+        }
+    }
+
+    fn match_kind(&mut self) -> MatchKind {
+        match self.byte() {
+            1 => MatchKind::Phone,
+            2 => MatchKind::Name,
+            _ => MatchKind::Email,
+        }
+    }
+
+    fn indexes(&mut self) -> Vec<usize> {
+        (0..self.count())
+            .map(|_| usize::try_from(self.varint()).unwrap_or(usize::MAX))
+            .collect()
+    }
+
+    /// A source, stored as its index in the table plus one (0, as in an empty buffer, is "").
+    fn source<'t>(&mut self, sources: &'t [String]) -> &'t str {
+        let at = usize::try_from(self.varint()).unwrap_or(0);
+        at.checked_sub(1)
+            .and_then(|at| sources.get(at))
+            .map_or("", String::as_str)
+    }
+
+    /// Skips an e-mail after its address.
+    fn skip_email_rest(&mut self) {
+        self.byte();
+        self.opt_str();
+        self.byte();
+        self.indexes_skip();
+    }
+
+    /// Skips a phone after its number and `e164` flag.
+    fn skip_phone_rest(&mut self) {
+        self.str();
+        self.byte();
+        self.opt_str();
+        self.indexes_skip();
+    }
+
+    fn indexes_skip(&mut self) {
+        for _ in 0..self.count() {
+            self.varint();
+        }
+    }
+
+    fn contact(&mut self, sources: &[String]) -> Contact {
+        let mut parts = [(); 6].map(|_| self.opt_string());
+        let mut take = |at: usize| parts.get_mut(at).and_then(Option::take);
+        let name = Name {
+            display: take(0),
+            given: take(1),
+            middle: take(2),
+            family: take(3),
+            prefix: take(4),
+            suffix: take(5),
+        };
+        let organization = self.opt_string();
+        let deleted = self.flag();
+        let id = self.string();
+        let emails = (0..self.count())
+            .map(|_| Email {
+                address: self.string(),
+                label: self.label(),
+                label_raw: self.opt_string(),
+                primary: self.flag(),
+                sources: self.indexes(),
+            })
+            .collect();
+        let phones = (0..self.count())
+            .map(|_| Phone {
+                number: self.string(),
+                e164: self.flag(),
+                raw: self.string(),
+                label: self.label(),
+                label_raw: self.opt_string(),
+                sources: self.indexes(),
+            })
+            .collect();
+        let source = self.source(sources).to_string();
+        let source_id = self.opt_string();
+        let nickname = self.opt_string();
+        let addresses = (0..self.count())
+            .map(|_| Address {
+                street: (0..self.count()).map(|_| self.string()).collect(),
+                locality: self.opt_string(),
+                region: self.opt_string(),
+                postal_code: self.opt_string(),
+                country: self.opt_string(),
+                label: self.label(),
+                label_raw: self.opt_string(),
+                sources: self.indexes(),
+            })
+            .collect();
+        let title = self.opt_string();
+        let department = self.opt_string();
+        let birthday = self.opt_string();
+        let groups = (0..self.count()).map(|_| self.string()).collect();
+        let notes = self.opt_string();
+        let photo_url = self.opt_string();
+        let updated_at = self.opt_string();
+        let mut extra = BTreeMap::new();
+        for _ in 0..self.count() {
+            let key = self.string();
+            let value = serde_json::from_str(self.str()).unwrap_or(serde_json::Value::Null);
+            extra.insert(key, value);
+        }
+        let provenance = (0..self.count())
+            .map(|_| Provenance {
+                source: self.source(sources).to_string(),
+                source_id: self.opt_string(),
+                line: match self.varint() {
+                    0 => None,
+                    line => u32::try_from(line - 1).ok(),
+                },
+            })
+            .collect();
+        let merges = (0..self.count())
+            .map(|_| MergeNote {
+                source: usize::try_from(self.varint()).unwrap_or(usize::MAX),
+                reason: self.match_kind(),
+                value: self.string(),
+            })
+            .collect();
+        let possible_duplicates = (0..self.count())
+            .map(|_| DuplicateNote {
+                id: self.string(),
+                reason: self.match_kind(),
+                value: self.string(),
+            })
+            .collect();
+        Contact {
+            id,
+            source,
+            source_id,
+            name,
+            nickname,
+            emails,
+            phones,
+            addresses,
+            organization,
+            title,
+            department,
+            birthday,
+            groups,
+            notes,
+            photo_url,
+            deleted,
+            updated_at,
+            extra,
+            sources: provenance,
+            merges,
+            possible_duplicates,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full() -> Contact {
+        let mut extra = BTreeMap::new();
+        extra.insert("n".to_string(), serde_json::json!(1.5));
+        extra.insert("s".to_string(), serde_json::json!({"a": [true, null, "é"]}));
+        Contact {
+            id: "0123456789abcdef".into(),
+            source: "a.vcf".into(),
+            source_id: Some("uid".into()),
+            name: Name {
+                display: Some("Dr. Aurélie Durand".into()),
+                given: Some("Aurélie".into()),
+                middle: Some(String::new()),
+                family: Some("Durand".into()),
+                prefix: Some("Dr.".into()),
+                suffix: None,
+            },
+            nickname: Some("Lili".into()),
+            emails: vec![Email {
+                address: "a@example.org".into(),
+                label: Label::Work,
+                label_raw: Some("WORK".into()),
+                primary: true,
+                sources: vec![0, 1],
+            }],
+            phones: vec![Phone {
+                number: "+41446681800".into(),
+                e164: true,
+                raw: "044 668 18 00".into(),
+                label: Label::Mobile,
+                label_raw: None,
+                sources: vec![1],
+            }],
+            addresses: vec![Address {
+                street: vec!["1 Rue".into(), "Bât. B".into()],
+                locality: Some("Paris".into()),
+                region: None,
+                postal_code: Some("75002".into()),
+                country: Some("France".into()),
+                label: Label::Home,
+                label_raw: Some("home".into()),
+                sources: vec![300],
+            }],
+            organization: Some("ACME".into()),
+            title: Some("CEO".into()),
+            department: None,
+            birthday: Some("--02-29".into()),
+            groups: vec!["Family".into(), "x".repeat(200)],
+            notes: Some("line\nline".into()),
+            photo_url: None,
+            deleted: true,
+            updated_at: Some("2024-01-01T00:00:00Z".into()),
+            extra,
+            sources: vec![
+                Provenance {
+                    source: "a.vcf".into(),
+                    source_id: Some("uid".into()),
+                    line: Some(0),
+                },
+                Provenance {
+                    source: "b.csv".into(),
+                    source_id: None,
+                    line: Some(u32::MAX),
+                },
+            ],
+            merges: vec![MergeNote {
+                source: 1,
+                reason: MatchKind::Phone,
+                value: "+41446681800".into(),
+            }],
+            possible_duplicates: vec![DuplicateNote {
+                id: "fedcba9876543210".into(),
+                reason: MatchKind::Name,
+                value: "aurelie durand".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn round_trips_every_field() {
+        let contacts = vec![full(), Contact::default(), full()];
+        let store = ContactStore::from(contacts.clone());
+        assert_eq!(store.len(), 3);
+        assert_eq!(store.iter().collect::<Vec<_>>(), contacts);
+        // The source table holds each distinct source once.
+        assert_eq!(store.sources, ["a.vcf", "b.csv", ""]);
+    }
+
+    #[test]
+    fn head_reads_the_matching_prefix() {
+        let store = ContactStore::from(vec![Contact::default(), full()]);
+        let mut head = Head::default();
+        store.head(1, &mut head);
+        assert_eq!(head.organization, Some("ACME"));
+        assert!(head.deleted);
+        assert_eq!(head.id, "0123456789abcdef");
+        assert_eq!(head.emails, ["a@example.org"]);
+        assert_eq!(head.phones, [("+41446681800", true)]);
+        assert_eq!(head.name(), full().name);
+        store.head(0, &mut head);
+        assert!(head.emails.is_empty() && head.phones.is_empty() && head.id.is_empty());
+    }
+
+    #[test]
+    fn fills_blocks_and_gives_a_large_contact_its_own() {
+        let mut large = full();
+        large.notes = Some("n".repeat(BLOCK + 10));
+        let mut contacts = vec![full(); 3000];
+        contacts.insert(1500, large);
+        let store = ContactStore::from(contacts.clone());
+        assert!(store.blocks.len() >= 3, "{} blocks", store.blocks.len());
+        assert!(store.iter().eq(contacts));
+    }
+
+    #[test]
+    fn out_of_range_and_foreign_bytes_decode_as_empty() {
+        let store = ContactStore::from(vec![full()]);
+        assert_eq!(store.get(5), Contact::default());
+        let foreign = ContactStore {
+            blocks: vec![vec![0xff; 40]],
+            spans: vec![Span {
+                block: 0,
+                start: 0,
+                end: 40,
+            }],
+            ..ContactStore::default()
+        };
+        let _ = foreign.get(0);
+        let mut head = Head::default();
+        foreign.head(0, &mut head);
+    }
+
+    #[test]
+    fn is_smaller_than_the_values() {
+        let store = ContactStore::from(vec![full(); 100]);
+        // Smaller than the struct alone, before any of its ~40 heap allocations.
+        let per_contact = store.blocks.iter().map(Vec::len).sum::<usize>() / 100;
+        assert!(
+            per_contact < std::mem::size_of::<Contact>(),
+            "{per_contact} bytes a contact"
+        );
+    }
+}
