@@ -75,7 +75,7 @@ impl Reader {
         }
     }
 
-    fn row(&mut self, row: Row, out: &mut Batch) {
+    fn row(&mut self, mut row: Row, out: &mut Batch) {
         if row.cells.iter().all(String::is_empty) {
             return;
         }
@@ -86,7 +86,7 @@ impl Reader {
                 self.row(row, out);
             }
             Layout::Mapped(columns) => {
-                if let Some(contact) = record(&columns, &row.cells) {
+                if let Some(contact) = record(&columns, &mut row.cells) {
                     out.records.push(RawRecord {
                         line: row.line,
                         contact,
@@ -98,7 +98,7 @@ impl Reader {
     }
 
     /// Decides whether `first` is a header, and maps the columns.
-    fn decide(&mut self, first: Row, second: Option<&Row>, out: &mut Batch) {
+    fn decide(&mut self, mut first: Row, second: Option<&Row>, out: &mut Batch) {
         let has_data_shape = first
             .cells
             .iter()
@@ -121,7 +121,7 @@ impl Reader {
             return;
         }
         let columns = Columns::from_content(&first.cells);
-        if let Some(contact) = record(&columns, &first.cells) {
+        if let Some(contact) = record(&columns, &mut first.cells) {
             out.records.push(RawRecord {
                 line: first.line,
                 contact,
@@ -158,8 +158,10 @@ struct SlotValues {
     has_address: bool,
 }
 
-/// Builds the raw contact of one row; `None` when the row carries nothing at all.
-fn record(columns: &Columns, cells: &[String]) -> Option<Contact> {
+/// Builds the raw contact of one row; `None` when the row carries nothing at all. The cells are
+/// moved into the contact rather than copied (the row is dropped after this): one malloc +
+/// memcpy + free fewer per non-empty cell.
+fn record(columns: &Columns, cells: &mut [String]) -> Option<Contact> {
     let mut contact = Contact::default();
     let mut slots: Vec<SlotValues> = Vec::new();
     slots.resize_with(columns.slots.len(), SlotValues::default);
@@ -167,13 +169,19 @@ fn record(columns: &Columns, cells: &[String]) -> Option<Contact> {
     let mut slot_order: Vec<usize> = Vec::new();
     let mut birth = (None, None, None);
     let mut extra: BTreeMap<String, serde_json::Value> = BTreeMap::new();
-    for (index, cell) in cells.iter().enumerate() {
+    for (index, cell) in cells.iter_mut().enumerate() {
         if cell.is_empty() || is_zero_date(cell) {
             continue;
         }
-        let value = Some(cell.clone());
+        let field = columns.field(index);
+        // Only the fields that keep the cell as it is take it; the others read it.
+        let value = if keeps_cell(field) {
+            Some(std::mem::take(cell))
+        } else {
+            None
+        };
         let name = &mut contact.name;
-        match columns.field(index) {
+        match field {
             Field::Display => set_first(&mut name.display, value),
             Field::Given => set_first(&mut name.given, value),
             Field::Middle => set_first(&mut name.middle, value),
@@ -199,12 +207,17 @@ fn record(columns: &Columns, cells: &[String]) -> Option<Contact> {
             }
             Field::Email(slot) | Field::Phone(slot) => {
                 if let Some(values) = slots.get_mut(slot) {
-                    values.values.extend(
-                        cell.split(" ::: ")
-                            .map(str::trim)
-                            .filter(|v| !v.is_empty())
-                            .map(String::from),
-                    );
+                    if !cell.contains(" ::: ") && cell.trim().len() == cell.len() {
+                        // One value, already trimmed and not empty (checked above): moved.
+                        values.values.push(std::mem::take(cell));
+                    } else {
+                        values.values.extend(
+                            cell.split(" ::: ")
+                                .map(str::trim)
+                                .filter(|v| !v.is_empty())
+                                .map(String::from),
+                        );
+                    }
                     note_slot(&mut slot_order, slot);
                 }
             }
@@ -215,7 +228,7 @@ fn record(columns: &Columns, cells: &[String]) -> Option<Contact> {
             }
             Field::Address(slot, part) => {
                 if let Some(values) = slots.get_mut(slot) {
-                    add_address_part(values, part, cell);
+                    add_address_part(values, part, std::mem::take(cell));
                     if part != AddressPart::Label {
                         note_slot(&mut slot_order, slot);
                     }
@@ -227,7 +240,7 @@ fn record(columns: &Columns, cells: &[String]) -> Option<Contact> {
                 if extra.contains_key(&key) {
                     key = format!("{key} (column {})", index + 1);
                 }
-                extra.insert(key, serde_json::Value::String(cell.clone()));
+                extra.insert(key, serde_json::Value::String(std::mem::take(cell)));
             }
         }
     }
@@ -300,25 +313,58 @@ fn note_slot(order: &mut Vec<usize>, slot: usize) {
     }
 }
 
-fn add_address_part(values: &mut SlotValues, part: AddressPart, cell: &str) {
+/// True for the fields whose value is the whole cell, moved into the contact as it is.
+fn keeps_cell(field: Field) -> bool {
+    matches!(
+        field,
+        Field::Display
+            | Field::Given
+            | Field::Middle
+            | Field::Family
+            | Field::Prefix
+            | Field::Suffix
+            | Field::Nickname
+            | Field::Organization
+            | Field::JobTitle
+            | Field::Department
+            | Field::Birthday
+            | Field::BirthYear
+            | Field::BirthMonth
+            | Field::BirthDay
+            | Field::Notes
+            | Field::Photo
+            | Field::EmailLabel(_)
+            | Field::PhoneLabel(_)
+    )
+}
+
+fn add_address_part(values: &mut SlotValues, part: AddressPart, cell: String) {
     let address = &mut values.address;
     match part {
         AddressPart::Label => {
-            values.label = Some(cell.to_string());
+            values.label = Some(cell);
             return;
         }
-        AddressPart::Formatted => set_first(&mut values.formatted, Some(cell.to_string())),
-        AddressPart::Street => address.street.extend(lines(cell)),
-        AddressPart::Locality => set_first(&mut address.locality, Some(cell.to_string())),
-        AddressPart::Region => set_first(&mut address.region, Some(cell.to_string())),
-        AddressPart::PostalCode => set_first(&mut address.postal_code, Some(cell.to_string())),
-        AddressPart::Country => set_first(&mut address.country, Some(cell.to_string())),
+        AddressPart::Formatted => set_first(&mut values.formatted, Some(cell)),
+        AddressPart::Street => address.street.extend(lines(&cell)),
+        AddressPart::Locality => set_first(&mut address.locality, Some(cell)),
+        AddressPart::Region => set_first(&mut address.region, Some(cell)),
+        AddressPart::PostalCode => set_first(&mut address.postal_code, Some(cell)),
+        AddressPart::Country => set_first(&mut address.country, Some(cell)),
     }
     values.has_address = true;
 }
 
 /// The non-empty trimmed lines of a multi-line cell.
 fn lines(cell: &str) -> Vec<String> {
+    if !cell.contains(['\n', '\r']) && cell.trim().len() == cell.len() {
+        // One line, already trimmed (nearly every street): one String, no iterator.
+        return if cell.is_empty() {
+            Vec::new()
+        } else {
+            vec![cell.to_string()]
+        };
+    }
     cell.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -344,7 +390,13 @@ fn split_groups(cell: &str) -> Vec<String> {
 
 /// Outlook writes an unset date as `0/0/00` (German: `0.0.00`).
 fn is_zero_date(cell: &str) -> bool {
-    columns::looks_like_date(cell) && cell.chars().all(|c| !c.is_ascii_digit() || c == '0')
+    // Cheap test first (both are pure, so the order changes nothing): a zero date is at most
+    // 14 bytes of zeros and separators. This ran `looks_like_date`, which collects a Vec, on
+    // every non-empty cell: ~5 k instructions a Google CSV row (callgrind).
+    cell.len() <= 14
+        && cell.bytes().all(|b| matches!(b, b'0' | b'.' | b'/' | b'-'))
+        && columns::looks_like_date(cell)
+        && cell.chars().all(|c| !c.is_ascii_digit() || c == '0')
 }
 
 /// Thunderbird's Birth Year / Month / Day as `YYYY-MM-DD`, or `--MM-DD` without a year.

@@ -87,6 +87,8 @@ pub struct Reader {
     uri_only: bool,
     /// The name and parameters read so far end inside double quotes.
     head_in_quote: bool,
+    /// The head as parsed when deciding on the line (lines with parameters), for its handling.
+    head: Option<property::Head>,
     /// The logical line is quoted-printable: a line ending in '=' continues on the next one.
     quoted_printable: bool,
     /// The current physical line continues a quoted-printable value (previous ended with '=').
@@ -121,6 +123,7 @@ impl Reader {
             limit: MAX_HEAD_BYTES,
             uri_only: false,
             head_in_quote: false,
+            head: None,
             quoted_printable: false,
             qp_continuation: false,
             continuation: Vec::new(),
@@ -201,10 +204,12 @@ impl Reader {
         let kind = property::kind_of_head(head);
         // Only the head is parsed here, with an empty value.
         // Without a ';' there are no parameters: nothing to parse.
-        let params = memchr::memchr(b';', head)
-            .and_then(|_| property::parse_head(head, &[]))
+        let parsed = memchr::memchr(b';', head).and_then(|_| property::parse_head(head, &[]));
+        let params = parsed
+            .as_ref()
             .map(|p| (p.is_quoted_printable(), p.is_inline_binary()));
         let (quoted_printable, inline_binary) = params.unwrap_or((false, false));
+        self.head = parsed.and_then(|p| p.head_info(colon));
         self.quoted_printable = quoted_printable;
         match kind {
             Kind::Photo if inline_binary => self.skip(),
@@ -231,6 +236,7 @@ impl Reader {
         self.limit = MAX_HEAD_BYTES;
         self.uri_only = false;
         self.head_in_quote = false;
+        self.head = None;
         self.quoted_printable = false;
     }
 
@@ -245,7 +251,11 @@ impl Reader {
             return;
         }
         let line = std::mem::take(&mut self.logical);
-        if let Some(property) = property::parse(&line) {
+        let property = match self.head.take() {
+            Some(head) => property::parse_with_head(&line, &head),
+            None => property::parse(&line),
+        };
+        if let Some(property) = property {
             self.handle(&property, out);
         }
         // Keep the allocation for the next line, unless a huge line made it big.

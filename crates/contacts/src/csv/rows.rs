@@ -14,7 +14,7 @@
 //! kept and the quote ends the quoted part, so `"five\"six"` gives the cell `five\six"`. Nothing
 //! panics and no other row is affected.
 
-use crate::charset::decode_value;
+use crate::charset::decode_value_cow;
 use crate::error::Error;
 
 /// How many complete lines the delimiter is sniffed from.
@@ -279,7 +279,7 @@ impl Parser {
 /// Decodes and trims one cell. A cell like ` "Field 1-2"` (a space before the opening quote,
 /// which csv-core rightly takes literally) is unquoted after trimming.
 fn cell(bytes: &[u8]) -> String {
-    let (text, _guessed) = decode_value(bytes, None);
+    let (text, _guessed) = decode_value_cow(bytes, None);
     let trimmed = text.trim();
     let unquoted = trimmed
         .strip_prefix('"')

@@ -19,6 +19,8 @@
 //! optionally with one CRLF that is followed by a space or tab. A bare CR or LF, a CRLF at
 //! either end, or two folds are rejected (the isemail vectors mark them as errors).
 
+use std::borrow::Cow;
+
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use super::{label, text};
@@ -41,34 +43,46 @@ const ATEXT_PUNCTUATION: &str = "!#$%&'*+-/=?^_`{|}~";
 /// (local part as given, domain NFC and lower-case) or [`Error::InvalidEmail`] with the rule
 /// it broke.
 pub fn email(raw: &str) -> Result<String, Error> {
-    normalize(raw).map_err(|reason| Error::InvalidEmail {
-        address: raw.to_string(),
-        reason: reason.into(),
-    })
+    normalize(raw)
+        .map(Cow::into_owned)
+        .map_err(|reason| invalid(raw, reason))
 }
 
-fn normalize(raw: &str) -> Result<String, &'static str> {
+fn invalid(raw: &str, reason: &str) -> Error {
+    Error::InvalidEmail {
+        address: raw.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// The normalized address; borrowed from `raw` when it is a part of it unchanged (the usual
+/// case: `raw` is already a clean address), so that the caller can keep its own String.
+fn normalize(raw: &str) -> Result<Cow<'_, str>, &'static str> {
     // Invisible spoofing characters are removed first: a U+202E inside an address is never
-    // what the person typed.
-    let cleaned;
-    let mut value = raw;
-    if value
-        .chars()
-        .any(|c| text::is_spoofing(c) || c == '\u{200D}')
-    {
-        cleaned = value
+    // what the person typed. (All of them are non-ASCII: ASCII skips the scan.)
+    if !raw.is_ascii() && raw.chars().any(|c| text::is_spoofing(c) || c == '\u{200D}') {
+        let cleaned = raw
             .chars()
             .filter(|&c| !text::is_spoofing(c) && c != '\u{200D}')
             .collect::<String>();
-        value = &cleaned;
+        return normalize_clean(&cleaned).map(|a| Cow::Owned(a.into_owned()));
     }
+    normalize_clean(raw)
+}
+
+/// [`normalize`] after the spoofing characters are gone.
+fn normalize_clean(value: &str) -> Result<Cow<'_, str>, &'static str> {
     // NFC before any rule looks at the text: a rule that sees "te\u{301}" on one pass and "té"
     // on the next would make normalizing twice differ (fuzz-found, with the pipe rule).
-    let composed: String;
     if !(value.is_ascii() || is_nfc_quick(value.chars()) == IsNormalized::Yes) {
-        composed = value.nfc().collect();
-        value = &composed;
+        let composed: String = value.nfc().collect();
+        return normalize_composed(&composed).map(|a| Cow::Owned(a.into_owned()));
     }
+    normalize_composed(value)
+}
+
+/// [`normalize`] on NFC text without spoofing characters.
+fn normalize_composed(value: &str) -> Result<Cow<'_, str>, &'static str> {
     let value = trim_folding_whitespace(value)?;
     let address = extract(value)?;
     validate(address)
@@ -147,21 +161,34 @@ fn strip_mailto(value: &str) -> &str {
     }
 }
 
-fn validate(address: &str) -> Result<String, &'static str> {
+fn validate(address: &str) -> Result<Cow<'_, str>, &'static str> {
     // NFC first, so that what is checked is what is returned: composition can turn one
     // accepted character into a letter plus a combining mark (fuzz-found: U+0B5D).
-    let composed: String;
-    let address = if address.is_ascii() || is_nfc_quick(address.chars()) == IsNormalized::Yes {
-        address
-    } else {
-        composed = address.nfc().collect();
-        &composed
-    };
-    if address.chars().any(|c| c.is_control()) {
-        return Err("control character");
+    if !(address.is_ascii() || is_nfc_quick(address.chars()) == IsNormalized::Yes) {
+        let composed: String = address.nfc().collect();
+        return validate_nfc(&composed).map(|a| Cow::Owned(a.into_owned()));
     }
-    if address.chars().any(char::is_whitespace) {
-        return Err("whitespace inside the address");
+    validate_nfc(address)
+}
+
+/// [`validate`] on NFC text.
+fn validate_nfc(address: &str) -> Result<Cow<'_, str>, &'static str> {
+    if address.is_ascii() {
+        // One pass over bytes. ASCII controls are C0 and DEL (`char::is_control`), and every
+        // ASCII whitespace but the space is a control, so the same reason comes first.
+        if address.bytes().any(|b| b.is_ascii_control()) {
+            return Err("control character");
+        }
+        if address.as_bytes().contains(&b' ') {
+            return Err("whitespace inside the address");
+        }
+    } else {
+        if address.chars().any(|c| c.is_control()) {
+            return Err("control character");
+        }
+        if address.chars().any(char::is_whitespace) {
+            return Err("whitespace inside the address");
+        }
     }
     let Some((local, domain)) = address.rsplit_once('@') else {
         return Err("no @");
@@ -184,6 +211,13 @@ fn validate(address: &str) -> Result<String, &'static str> {
     check_local(local)?;
     let domain = normalize_domain(domain);
     check_domain(&domain)?;
+    if let Cow::Borrowed(_) = domain {
+        // The domain was already normalized: the address is `local@domain` as given.
+        if address.len() > MAX_ADDRESS_OCTETS {
+            return Err("address longer than 254 octets");
+        }
+        return Ok(Cow::Borrowed(address));
+    }
     let mut out = String::with_capacity(local.len() + 1 + domain.len());
     out.push_str(local);
     out.push('@');
@@ -191,7 +225,7 @@ fn validate(address: &str) -> Result<String, &'static str> {
     if out.len() > MAX_ADDRESS_OCTETS {
         return Err("address longer than 254 octets");
     }
-    Ok(out)
+    Ok(Cow::Owned(out))
 }
 
 fn check_local(local: &str) -> Result<(), &'static str> {
@@ -220,18 +254,21 @@ fn check_local(local: &str) -> Result<(), &'static str> {
     }
 }
 
-/// NFC and lower case; the common all-lower-case ASCII domain is returned without allocating
-/// a second time.
-fn normalize_domain(domain: &str) -> String {
+/// NFC and lower case; the common all-lower-case ASCII domain is returned as it is.
+fn normalize_domain(domain: &str) -> Cow<'_, str> {
     if domain.is_ascii() {
-        return domain.to_ascii_lowercase();
+        return if domain.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(domain.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(domain)
+        };
     }
     let composed: String = if is_nfc_quick(domain.chars()) == IsNormalized::Yes {
         domain.to_string()
     } else {
         domain.nfc().collect()
     };
-    composed.to_lowercase()
+    Cow::Owned(composed.to_lowercase())
 }
 
 fn check_domain(domain: &str) -> Result<(), &'static str> {
@@ -357,12 +394,17 @@ pub fn emails(list: &mut Vec<Email>, errors: &mut Vec<Error>) {
     let mut kept: Vec<Email> = Vec::with_capacity(list.len());
     let mut keys: Vec<String> = Vec::with_capacity(list.len());
     for mut email in std::mem::take(list) {
-        // Some exports (Google Contacts CSV) put several addresses in one cell.
-        let parts: Vec<String> = if email.address.contains(":::") {
-            email.address.split(":::").map(str::to_string).collect()
+        // Some exports (Google Contacts CSV) put several addresses in one cell. One address
+        // (nearly always) is moved, without a Vec.
+        let (single, several): (Option<String>, Vec<String>) = if email.address.contains(":::") {
+            (
+                None,
+                email.address.split(":::").map(str::to_string).collect(),
+            )
         } else {
-            vec![std::mem::take(&mut email.address)]
+            (Some(std::mem::take(&mut email.address)), Vec::new())
         };
+        let parts = single.into_iter().chain(several);
         let mut label_raw = email.label_raw.take();
         text::line(&mut label_raw, "email.label", errors);
         let mapped = label_raw.as_deref().map(label::map).unwrap_or(email.label);
@@ -370,7 +412,7 @@ pub fn emails(list: &mut Vec<Email>, errors: &mut Vec<Error>) {
             if part.trim().is_empty() {
                 continue; // an empty value is not an address
             }
-            let address = match email_checked(&part) {
+            let address = match email_checked(part) {
                 Ok(address) => address,
                 Err(error) => {
                     errors.push(error);
@@ -412,8 +454,9 @@ pub fn emails(list: &mut Vec<Email>, errors: &mut Vec<Error>) {
 }
 
 /// [`email`] with a cap on the input first, so a 70,000-character cell is not scanned twice
-/// and the reported address stays readable.
-fn email_checked(raw: &str) -> Result<String, Error> {
+/// and the reported address stays readable. An address that is already normalized is
+/// returned as the same String (no copy).
+fn email_checked(raw: String) -> Result<String, Error> {
     const MAX_RAW_CHARS: usize = 1024;
     if raw.len() > MAX_RAW_CHARS {
         let shown: String = raw.chars().take(64).collect();
@@ -422,7 +465,12 @@ fn email_checked(raw: &str) -> Result<String, Error> {
             reason: "longer than 1024 octets".into(),
         });
     }
-    email(raw)
+    match normalize(&raw) {
+        // A part of `raw` as long as `raw` is `raw` itself.
+        Ok(Cow::Borrowed(address)) if address.len() == raw.len() => Ok(raw),
+        Ok(address) => Ok(address.into_owned()),
+        Err(reason) => Err(invalid(&raw, reason)),
+    }
 }
 
 #[cfg(test)]
