@@ -141,7 +141,7 @@ fn run(file: &str, region: Option<String>, repeat: usize) {
         // The JSON goes where a server would send it, a piece at a time: here, nowhere, but
         // every byte is produced (and counted, so that it cannot be optimized away).
         let mut json_bytes = 0usize;
-        contacts::json::write_each(import.contacts.iter(), |piece| json_bytes += piece.len());
+        contacts::json::write_list(&import.contacts, |piece| json_bytes += piece.len());
         let seconds = start.elapsed().as_secs_f64();
         best = best.min(seconds);
         peak = peak.max(PEAK.load(Ordering::Relaxed) - before);
@@ -199,7 +199,7 @@ fn run_stages(file: &str, region: Option<String>) {
     let merge_peak = PEAK.load(Ordering::Relaxed) - before;
     let start = Instant::now();
     let mut json_bytes = 0usize;
-    contacts::json::write_each(merged.iter(), |piece| json_bytes += piece.len());
+    contacts::json::write_list(&merged, |piece| json_bytes += piece.len());
     let write = start.elapsed().as_secs_f64();
     let start = Instant::now();
     drop(merged);

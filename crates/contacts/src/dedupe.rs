@@ -254,6 +254,39 @@ impl ContactList {
         (0..self.len()).map(|position| self.get(position))
     }
 
+    /// Calls `f` with each contact in `positions` (clamped to the list), in order: what
+    /// [`ContactList::get`] gives, without building a new value each time. The contact lent to
+    /// `f` is reused for the next one, so reading a whole list this way allocates little
+    /// (writing its JSON, say).
+    pub fn for_each_in(&self, positions: std::ops::Range<usize>, mut f: impl FnMut(&Contact)) {
+        let end = positions.end.min(self.len());
+        let mut reused = Contact::default();
+        for position in positions.start.min(end)..end {
+            let Some(grouping) = &self.grouping else {
+                self.store.get_into(position, &mut reused);
+                f(&reused);
+                continue;
+            };
+            if let [record] = Self::members(grouping, position) {
+                self.store.get_into(*record, &mut reused);
+                if merged_alone(&reused) {
+                    match grouping.duplicates.get(&position) {
+                        Some(notes) => reused.possible_duplicates.clone_from(notes),
+                        None => reused.possible_duplicates.clear(),
+                    }
+                    f(&reused);
+                    continue;
+                }
+            }
+            f(&self.get(position));
+        }
+    }
+
+    /// Calls `f` with every contact, in order; see [`ContactList::for_each_in`].
+    pub fn for_each(&self, f: impl FnMut(&Contact)) {
+        self.for_each_in(0..self.len(), f);
+    }
+
     /// Every contact as a value.
     pub fn into_vec(self) -> Vec<Contact> {
         self.iter().collect()
@@ -376,10 +409,11 @@ impl ContactList {
                         if other == position || share_email_or_phone(contact, other_contact) {
                             continue;
                         }
-                        found
-                            .entry(*position)
-                            .or_default()
-                            .push((*other, MatchKind::Name, key.clone()));
+                        found.entry(*position).or_default().push((
+                            *other,
+                            MatchKind::Name,
+                            key.clone(),
+                        ));
                     }
                 }
             }
@@ -774,9 +808,8 @@ fn merge_group(records: impl Iterator<Item = (Contact, Option<Link>)>) -> Contac
 /// [`merge_group`] on every contact of the corpus.
 fn merged_alone(contact: &Contact) -> bool {
     let present = |field: &Option<String>| field.as_deref().is_none_or(|v| !v.trim().is_empty());
-    let sources_ok = |sources: &[usize]| {
-        !sources.is_empty() && sources.windows(2).all(|pair| pair[0] < pair[1])
-    };
+    let sources_ok =
+        |sources: &[usize]| !sources.is_empty() && sources.windows(2).all(|pair| pair[0] < pair[1]);
     let emails = &contact.emails;
     let phones = &contact.phones;
     !contact.sources.is_empty()
@@ -1045,6 +1078,39 @@ mod tests {
             }
         }
         contacts
+    }
+
+    #[test]
+    fn for_each_lends_what_get_returns() {
+        let mut contacts = corpus_contacts();
+        // Merged groups and possible duplicates too: the corpus twice, the second time with
+        // upper-cased e-mails, and a namesake.
+        let again: Vec<Contact> = contacts
+            .iter()
+            .cloned()
+            .map(|mut c| {
+                c.emails
+                    .iter_mut()
+                    .for_each(|e| e.address.make_ascii_uppercase());
+                c
+            })
+            .collect();
+        contacts.extend(again);
+        contacts.push(person(1, "Ada Lovelace", &["ada@one.example"], &[]));
+        contacts.push(person(2, "Ada Lovelace", &["ada@two.example"], &[]));
+        let merged = ContactList::merged(ContactStore::from(contacts.clone()));
+        assert!(merged.len() < contacts.len());
+        assert!(merged.iter().any(|c| !c.possible_duplicates.is_empty()));
+        for list in [merged, ContactList::plain(ContactStore::from(contacts))] {
+            let mut lent = Vec::new();
+            list.for_each(|contact| lent.push(contact.clone()));
+            assert_eq!(lent.len(), list.len());
+            assert!(lent.iter().eq(list.iter().collect::<Vec<_>>().iter()));
+            let mut middle = Vec::new();
+            list.for_each_in(3..7, |contact| middle.push(contact.clone()));
+            assert_eq!(middle, lent[3..7]);
+            list.for_each_in(list.len()..list.len() + 5, |_| panic!("out of range"));
+        }
     }
 
     #[test]

@@ -692,6 +692,21 @@ pub fn write_each(contacts: impl IntoIterator<Item = crate::Contact>, mut sink: 
     sink(&writer.take());
 }
 
+/// Writes the same text as [`write`] for a [`crate::ContactList`], a piece at a time, as
+/// [`write_each`] does; contacts are decoded into one reused value
+/// ([`crate::ContactList::for_each`]), so this allocates little.
+pub fn write_list(list: &crate::ContactList, mut sink: impl FnMut(&str)) {
+    let mut writer = JsonWriter::new();
+    list.for_each(|contact| {
+        writer.push(contact);
+        if writer.len() >= PIECE {
+            sink(&writer.take());
+        }
+    });
+    writer.end();
+    sink(&writer.take());
+}
+
 /// The text of [`write`], built incrementally: [`push`](JsonWriter::push) contacts,
 /// [`take`](JsonWriter::take) what is written so far whenever convenient, then
 /// [`end`](JsonWriter::end) and take the rest. For callers that hand the text on in pieces (a
@@ -753,13 +768,11 @@ impl JsonWriter {
 
     /// The text written since the last call.
     pub fn take(&mut self) -> String {
-        // Always UTF-8: whole contacts of `&str`s and ASCII.
-        let text = match std::str::from_utf8(&self.out) {
-            Ok(text) => text.to_string(),
-            Err(_) => String::from_utf8_lossy(&self.out).into_owned(),
-        };
-        self.out.clear();
-        text
+        let capacity = self.out.capacity();
+        let out = std::mem::replace(&mut self.out, Vec::with_capacity(capacity));
+        // Always UTF-8 (whole contacts of `&str`s, and ASCII), so this only checks.
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 

@@ -14,11 +14,7 @@
 //! Field order is chosen so that the merge's first pass ([`ContactStore::head`]) reads only a
 //! prefix: name, organization, deleted, id, e-mails, phones, then everything else.
 
-use std::collections::BTreeMap;
-
-use crate::model::{
-    Address, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Name, Phone, Provenance,
-};
+use crate::model::{Contact, Label, MatchKind, Name};
 
 /// The size of a block of encodings. Blocks of a fixed size, not one growing buffer: a
 /// buffer that doubles holds up to twice what it needs and, while it grows, the old and the new
@@ -128,8 +124,16 @@ impl ContactStore {
 
     /// The contact at `index` (an empty one when out of range).
     pub fn get(&self, index: usize) -> Contact {
+        let mut contact = Contact::default();
+        self.get_into(index, &mut contact);
+        contact
+    }
+
+    /// The contact at `index`, decoded into `out` reusing its allocations (an empty contact
+    /// when out of range).
+    pub fn get_into(&self, index: usize, out: &mut Contact) {
         let mut reader = self.reader(index);
-        reader.contact(&self.sources)
+        reader.contact_into(&self.sources, out);
     }
 
     /// Every contact, in order, decoded one at a time.
@@ -396,10 +400,6 @@ impl<'s> Reader<'s> {
         self.str().to_string()
     }
 
-    fn opt_string(&mut self) -> Option<String> {
-        self.opt_str().map(str::to_string)
-    }
-
     fn flag(&mut self) -> bool {
         self.byte() != 0
     }
@@ -419,12 +419,6 @@ impl<'s> Reader<'s> {
             2 => MatchKind::Name,
             _ => MatchKind::Email,
         }
-    }
-
-    fn indexes(&mut self) -> Vec<usize> {
-        (0..self.count())
-            .map(|_| usize::try_from(self.varint()).unwrap_or(usize::MAX))
-            .collect()
     }
 
     /// A source, stored as its index in the table plus one (0, as in an empty buffer, is "").
@@ -457,120 +451,128 @@ impl<'s> Reader<'s> {
         }
     }
 
-    fn contact(&mut self, sources: &[String]) -> Contact {
-        let mut parts = [(); 6].map(|_| self.opt_string());
-        let mut take = |at: usize| parts.get_mut(at).and_then(Option::take);
-        let name = Name {
-            display: take(0),
-            given: take(1),
-            middle: take(2),
-            family: take(3),
-            prefix: take(4),
-            suffix: take(5),
-        };
-        let organization = self.opt_string();
-        let deleted = self.flag();
-        let id = self.string();
-        let emails = (0..self.count())
-            .map(|_| Email {
-                address: self.string(),
-                label: self.label(),
-                label_raw: self.opt_string(),
-                primary: self.flag(),
-                sources: self.indexes(),
-            })
-            .collect();
-        let phones = (0..self.count())
-            .map(|_| Phone {
-                number: self.string(),
-                e164: self.flag(),
-                raw: self.string(),
-                label: self.label(),
-                label_raw: self.opt_string(),
-                sources: self.indexes(),
-            })
-            .collect();
-        let source = self.source(sources).to_string();
-        let source_id = self.opt_string();
-        let nickname = self.opt_string();
-        let addresses = (0..self.count())
-            .map(|_| Address {
-                street: (0..self.count()).map(|_| self.string()).collect(),
-                locality: self.opt_string(),
-                region: self.opt_string(),
-                postal_code: self.opt_string(),
-                country: self.opt_string(),
-                label: self.label(),
-                label_raw: self.opt_string(),
-                sources: self.indexes(),
-            })
-            .collect();
-        let title = self.opt_string();
-        let department = self.opt_string();
-        let birthday = self.opt_string();
-        let groups = (0..self.count()).map(|_| self.string()).collect();
-        let notes = self.opt_string();
-        let photo_url = self.opt_string();
-        let updated_at = self.opt_string();
-        let mut extra = BTreeMap::new();
+    /// Decodes a contact into `c`, reusing the strings and lists it already has: decoding
+    /// one contact after another into the same value allocates almost nothing.
+    fn contact_into(&mut self, sources: &[String], c: &mut Contact) {
+        let name = &mut c.name;
+        for part in [
+            &mut name.display,
+            &mut name.given,
+            &mut name.middle,
+            &mut name.family,
+            &mut name.prefix,
+            &mut name.suffix,
+        ] {
+            self.opt_into(part);
+        }
+        self.opt_into(&mut c.organization);
+        c.deleted = self.flag();
+        self.string_into(&mut c.id);
+        self.list_into(&mut c.emails, |r, email| {
+            r.string_into(&mut email.address);
+            email.label = r.label();
+            r.opt_into(&mut email.label_raw);
+            email.primary = r.flag();
+            r.indexes_into(&mut email.sources);
+        });
+        self.list_into(&mut c.phones, |r, phone| {
+            r.string_into(&mut phone.number);
+            phone.e164 = r.flag();
+            r.string_into(&mut phone.raw);
+            phone.label = r.label();
+            r.opt_into(&mut phone.label_raw);
+            r.indexes_into(&mut phone.sources);
+        });
+        let source = self.source(sources);
+        replace(&mut c.source, source);
+        self.opt_into(&mut c.source_id);
+        self.opt_into(&mut c.nickname);
+        self.list_into(&mut c.addresses, |r, address| {
+            r.list_into(&mut address.street, |r, line| r.string_into(line));
+            r.opt_into(&mut address.locality);
+            r.opt_into(&mut address.region);
+            r.opt_into(&mut address.postal_code);
+            r.opt_into(&mut address.country);
+            address.label = r.label();
+            r.opt_into(&mut address.label_raw);
+            r.indexes_into(&mut address.sources);
+        });
+        for field in [&mut c.title, &mut c.department, &mut c.birthday] {
+            self.opt_into(field);
+        }
+        self.list_into(&mut c.groups, |r, group| r.string_into(group));
+        for field in [&mut c.notes, &mut c.photo_url, &mut c.updated_at] {
+            self.opt_into(field);
+        }
+        c.extra.clear();
         for _ in 0..self.count() {
             let key = self.string();
             let value = serde_json::from_str(self.str()).unwrap_or(serde_json::Value::Null);
-            extra.insert(key, value);
+            c.extra.insert(key, value);
         }
-        let provenance = (0..self.count())
-            .map(|_| Provenance {
-                source: self.source(sources).to_string(),
-                source_id: self.opt_string(),
-                line: match self.varint() {
-                    0 => None,
-                    line => u32::try_from(line - 1).ok(),
-                },
-            })
-            .collect();
-        let merges = (0..self.count())
-            .map(|_| MergeNote {
-                source: usize::try_from(self.varint()).unwrap_or(usize::MAX),
-                reason: self.match_kind(),
-                value: self.string(),
-            })
-            .collect();
-        let possible_duplicates = (0..self.count())
-            .map(|_| DuplicateNote {
-                id: self.string(),
-                reason: self.match_kind(),
-                value: self.string(),
-            })
-            .collect();
-        Contact {
-            id,
-            source,
-            source_id,
-            name,
-            nickname,
-            emails,
-            phones,
-            addresses,
-            organization,
-            title,
-            department,
-            birthday,
-            groups,
-            notes,
-            photo_url,
-            deleted,
-            updated_at,
-            extra,
-            sources: provenance,
-            merges,
-            possible_duplicates,
+        self.list_into(&mut c.sources, |r, provenance| {
+            let source = r.source(sources);
+            replace(&mut provenance.source, source);
+            r.opt_into(&mut provenance.source_id);
+            provenance.line = match r.varint() {
+                0 => None,
+                line => u32::try_from(line - 1).ok(),
+            };
+        });
+        self.list_into(&mut c.merges, |r, note| {
+            note.source = usize::try_from(r.varint()).unwrap_or(usize::MAX);
+            note.reason = r.match_kind();
+            r.string_into(&mut note.value);
+        });
+        self.list_into(&mut c.possible_duplicates, |r, note| {
+            r.string_into(&mut note.id);
+            note.reason = r.match_kind();
+            r.string_into(&mut note.value);
+        });
+    }
+
+    fn string_into(&mut self, out: &mut String) {
+        let text = self.str();
+        replace(out, text);
+    }
+
+    fn opt_into(&mut self, out: &mut Option<String>) {
+        match (self.opt_str(), out.as_mut()) {
+            (None, _) => *out = None,
+            (Some(text), Some(kept)) => replace(kept, text),
+            (Some(text), None) => *out = Some(text.to_string()),
         }
     }
+
+    fn indexes_into(&mut self, out: &mut Vec<usize>) {
+        out.clear();
+        for _ in 0..self.count() {
+            out.push(usize::try_from(self.varint()).unwrap_or(usize::MAX));
+        }
+    }
+
+    /// Decodes a list into `out`, reusing its items.
+    fn list_into<T: Default>(&mut self, out: &mut Vec<T>, mut each: impl FnMut(&mut Self, &mut T)) {
+        let count = self.count();
+        out.truncate(count);
+        out.resize_with(count, T::default);
+        for item in out.iter_mut() {
+            each(self, item);
+        }
+    }
+}
+
+/// Sets `out` to `text`, in the allocation it has.
+fn replace(out: &mut String, text: &str) {
+    out.clear();
+    out.push_str(text);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Address, DuplicateNote, Email, MergeNote, Phone, Provenance};
+    use std::collections::BTreeMap;
 
     fn full() -> Contact {
         let mut extra = BTreeMap::new();
@@ -657,6 +659,22 @@ mod tests {
         assert_eq!(store.iter().collect::<Vec<_>>(), contacts);
         // The source table holds each distinct source once.
         assert_eq!(store.sources, ["a.vcf", "b.csv", ""]);
+    }
+
+    #[test]
+    fn decoding_into_a_used_contact_gives_the_same_contact() {
+        let mut other = full();
+        other.emails.push(Email::default());
+        other.name.suffix = Some("Jr.".into());
+        other.organization = None;
+        other.addresses.clear();
+        let contacts = vec![full(), other, Contact::default(), full()];
+        let store = ContactStore::from(contacts.clone());
+        let mut reused = full();
+        for (index, contact) in contacts.iter().enumerate().rev() {
+            store.get_into(index, &mut reused);
+            assert_eq!(&reused, contact);
+        }
     }
 
     #[test]
