@@ -301,7 +301,7 @@ impl ContactList {
             })
     }
 
-    fn members<'g>(grouping: &'g Grouping, position: usize) -> &'g [usize] {
+    fn members(grouping: &Grouping, position: usize) -> &[usize] {
         let start = match position.checked_sub(1) {
             Some(previous) => grouping.ends.get(previous).copied().unwrap_or(usize::MAX),
             None => 0,

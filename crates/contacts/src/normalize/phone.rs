@@ -30,6 +30,8 @@ use phonenumber::country::Id;
 use phonenumber::metadata::{Metadata, DATABASE};
 use phonenumber::{Mode, ParseError};
 
+mod shortcut;
+
 use super::{label, text};
 use crate::error::Error;
 use crate::model::Phone;
@@ -113,40 +115,22 @@ pub fn phone(raw: &str, region: Option<Id>) -> Result<NormalizedPhone, Error> {
         Some(code) if explicit && !digits_start_with(&cleaned, code) => None,
         _ => region,
     };
-    let mut parsed = match phonenumber::parse(first_region, &cleaned) {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            let reason = match error {
-                ParseError::NoNumber => "no phone number found",
-                ParseError::InvalidCountryCode if region.is_none() && !explicit => {
-                    "no country code and no default region"
-                }
-                ParseError::InvalidCountryCode => "unknown country code",
-                ParseError::TooShortAfterIdd | ParseError::TooShortNsn => "too short",
-                ParseError::TooLong => "too long",
-                ParseError::MalformedInteger(_) => "malformed number",
-            };
-            return Ok(fallback(reason));
+    let (number, code) = match shortcut::parse(&cleaned, first_region) {
+        Some((code, national)) => {
+            let mut buffer = [0u8; 5];
+            let mut number = String::with_capacity(1 + 3 + national.len());
+            number.push('+');
+            number.extend(decimal(code, &mut buffer).iter().map(|&b| char::from(b)));
+            number.push_str(&national);
+            (number, code)
         }
+        None => match parse_with_the_crate(&cleaned, region, first_region, region_code, explicit) {
+            Ok(found) => found,
+            Err(reason) => return Ok(fallback(reason)),
+        },
     };
-    // The same trap with an international prefix ("0033 1 23 45 67 89" in CH): parse again
-    // as "+33 …" without the region.
-    let code = parsed.code().value();
-    if !explicit && region_code.is_some_and(|region_code| region_code != code) {
-        if let Some(reparsed) = without_international_prefix(&cleaned, code)
-            .and_then(|plus| phonenumber::parse(None, plus).ok())
-        {
-            parsed = reparsed;
-        }
-    }
-    let code = parsed.code().value();
-    // One metadata lookup for both (it allocates a Vec).
+    // One metadata lookup (it allocates a Vec).
     let main = DATABASE.by_code(&code).and_then(|m| m.into_iter().next());
-    let number = match main {
-        Some(_) => e164(&parsed),
-        // The crate's formatter fails without metadata (and `to_string` panics): unchanged.
-        None => parsed.format().mode(Mode::E164).to_string(),
-    };
     if has_possible_length(&number, code, main) {
         Ok(NormalizedPhone {
             number,
@@ -161,6 +145,49 @@ pub fn phone(raw: &str, region: Option<Id>) -> Result<NormalizedPhone, Error> {
             problem,
         })
     }
+}
+
+/// The E.164 number and country code by the crate's parser, or why it could not parse.
+fn parse_with_the_crate(
+    cleaned: &str,
+    region: Option<Id>,
+    first_region: Option<Id>,
+    region_code: Option<u16>,
+    explicit: bool,
+) -> Result<(String, u16), &'static str> {
+    let mut parsed = match phonenumber::parse(first_region, cleaned) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            let reason = match error {
+                ParseError::NoNumber => "no phone number found",
+                ParseError::InvalidCountryCode if region.is_none() && !explicit => {
+                    "no country code and no default region"
+                }
+                ParseError::InvalidCountryCode => "unknown country code",
+                ParseError::TooShortAfterIdd | ParseError::TooShortNsn => "too short",
+                ParseError::TooLong => "too long",
+                ParseError::MalformedInteger(_) => "malformed number",
+            };
+            return Err(reason);
+        }
+    };
+    // The same trap with an international prefix ("0033 1 23 45 67 89" in CH): parse again
+    // as "+33 …" without the region.
+    let code = parsed.code().value();
+    if !explicit && region_code.is_some_and(|region_code| region_code != code) {
+        if let Some(reparsed) = without_international_prefix(cleaned, code)
+            .and_then(|plus| phonenumber::parse(None, plus).ok())
+        {
+            parsed = reparsed;
+        }
+    }
+    let code = parsed.code().value();
+    let number = match DATABASE.by_code(&code) {
+        Some(_) => e164(&parsed),
+        // The crate's formatter fails without metadata (and `to_string` panics): unchanged.
+        None => parsed.format().mode(Mode::E164).to_string(),
+    };
+    Ok((number, code))
 }
 
 /// True when the ASCII digits of `cleaned` (all of them, in order: the digits after the
