@@ -252,7 +252,9 @@ fn record(columns: &Columns, cells: &mut [String]) -> Option<Contact> {
         let (Some(info), Some(values)) = (columns.slots.get(slot), slots.get_mut(slot)) else {
             continue;
         };
-        let label_raw = values.label.clone().or_else(|| info.default_label.clone());
+        // Taken, not cloned (the slot is not read again), and moved into the last value.
+        let mut label_raw = values.label.take().or_else(|| info.default_label.clone());
+        let count = values.values.len();
         let is_email = info.key.starts_with("email:");
         let is_phone = info.key.starts_with("phone:");
         if is_email {
@@ -264,17 +266,25 @@ fn record(columns: &Columns, cells: &mut [String]) -> Option<Contact> {
                     && !contact.emails.iter().any(|e| e.primary);
                 contact.emails.push(Email {
                     address,
-                    label_raw: label_raw.clone(),
+                    label_raw: if i + 1 == count {
+                        label_raw.take()
+                    } else {
+                        label_raw.clone()
+                    },
                     primary,
                     ..Email::default()
                 });
             }
         } else if is_phone {
-            for raw in values.values.drain(..) {
+            for (i, raw) in values.values.drain(..).enumerate() {
                 contact.phones.push(Phone {
                     number: raw.clone(),
                     raw,
-                    label_raw: label_raw.clone(),
+                    label_raw: if i + 1 == count {
+                        label_raw.take()
+                    } else {
+                        label_raw.clone()
+                    },
                     ..Phone::default()
                 });
             }
