@@ -279,6 +279,16 @@ impl Parser {
 /// Decodes and trims one cell. A cell like ` "Field 1-2"` (a space before the opening quote,
 /// which csv-core rightly takes literally) is unquoted after trimming.
 fn cell(bytes: &[u8]) -> String {
+    match (bytes.first(), bytes.last()) {
+        // Most cells of a wide export: empty.
+        (None, _) | (_, None) => return String::new(),
+        // Nothing to trim (ASCII is the same in every decoding) and nothing to unquote (a
+        // quote first is csv-core's own, kept as text): saves `trim`, ~30 instructions a cell.
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => {
+            return decode_value_cow(bytes, None).0.into_owned();
+        }
+        _ => {}
+    }
     let (text, _guessed) = decode_value_cow(bytes, None);
     let trimmed = text.trim();
     let unquoted = trimmed

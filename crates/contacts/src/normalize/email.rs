@@ -396,7 +396,7 @@ pub fn emails(list: &mut Vec<Email>, errors: &mut Vec<Error>) {
     for mut email in std::mem::take(list) {
         // Some exports (Google Contacts CSV) put several addresses in one cell. One address
         // (nearly always) is moved, without a Vec.
-        let (single, several): (Option<String>, Vec<String>) = if email.address.contains(":::") {
+        let (single, several): (Option<String>, Vec<String>) = if has_triple_colon(&email.address) {
             (
                 None,
                 email.address.split(":::").map(str::to_string).collect(),
@@ -453,6 +453,14 @@ pub fn emails(list: &mut Vec<Email>, errors: &mut Vec<Error>) {
     *list = kept;
 }
 
+/// `value.contains(":::")` by looking for ':' with memchr: `str::contains` sets up a two-way
+/// searcher for every call, ~250 instructions an address (callgrind).
+fn has_triple_colon(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    memchr::memchr_iter(b':', bytes)
+        .any(|at| bytes.get(at..at + 3).is_some_and(|window| window == b":::"))
+}
+
 /// [`email`] with a cap on the input first, so a 70,000-character cell is not scanned twice
 /// and the reported address stays readable. An address that is already normalized is
 /// returned as the same String (no copy).
@@ -489,6 +497,15 @@ mod tests {
             Ok(address) => panic!("{raw:?} accepted as {address:?}"),
             Err(Error::InvalidEmail { reason, .. }) => reason,
             Err(other) => panic!("unexpected error {other:?}"),
+        }
+    }
+
+    #[test]
+    fn triple_colon() {
+        for value in [
+            "", ":", "::", ":::", "a:::b", "a::b:c", "a ::: b", "::::", "é:::", "a:b",
+        ] {
+            assert_eq!(has_triple_colon(value), value.contains(":::"), "{value:?}");
         }
     }
 
