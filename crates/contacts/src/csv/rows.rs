@@ -259,19 +259,31 @@ impl Parser {
     /// Advances the line counter over consumed bytes, noting where the record starts (its first
     /// byte that is not a line break: csv-core skips blank lines between records).
     fn count_lines(&mut self, consumed: &[u8]) {
-        for &byte in consumed {
-            if self.record_line.is_none() && byte != b'\r' && byte != b'\n' {
-                self.record_line = Some(self.line);
+        // Jumps from line break to line break with memchr instead of looking at every byte
+        // (~6 instructions a byte, ~1 k a Google CSV row; callgrind). Same states: the bytes
+        // skipped are neither CR nor LF, which is the `_` arm of the byte loop this replaces.
+        let mut rest = consumed;
+        loop {
+            let at = memchr::memchr2(b'\r', b'\n', rest);
+            let plain = at.unwrap_or(rest.len());
+            if plain > 0 {
+                if self.record_line.is_none() {
+                    self.record_line = Some(self.line);
+                }
+                self.after_cr = false;
             }
-            match byte {
-                b'\n' if self.after_cr => self.after_cr = false,
-                b'\n' => self.line = self.line.saturating_add(1),
-                b'\r' => {
+            let Some(at) = at else {
+                return;
+            };
+            match rest.get(at) {
+                Some(b'\n') if self.after_cr => self.after_cr = false,
+                Some(b'\n') => self.line = self.line.saturating_add(1),
+                _ => {
                     self.line = self.line.saturating_add(1);
                     self.after_cr = true;
                 }
-                _ => self.after_cr = false,
             }
+            rest = rest.get(at + 1..).unwrap_or(&[]);
         }
     }
 }
