@@ -259,19 +259,31 @@ impl Parser {
     /// Advances the line counter over consumed bytes, noting where the record starts (its first
     /// byte that is not a line break: csv-core skips blank lines between records).
     fn count_lines(&mut self, consumed: &[u8]) {
-        for &byte in consumed {
-            if self.record_line.is_none() && byte != b'\r' && byte != b'\n' {
-                self.record_line = Some(self.line);
+        // Jumps from line break to line break with memchr instead of looking at every byte
+        // (~6 instructions a byte, ~1 k a Google CSV row; callgrind). Same states: the bytes
+        // skipped are neither CR nor LF, which is the `_` arm of the byte loop this replaces.
+        let mut rest = consumed;
+        loop {
+            let at = memchr::memchr2(b'\r', b'\n', rest);
+            let plain = at.unwrap_or(rest.len());
+            if plain > 0 {
+                if self.record_line.is_none() {
+                    self.record_line = Some(self.line);
+                }
+                self.after_cr = false;
             }
-            match byte {
-                b'\n' if self.after_cr => self.after_cr = false,
-                b'\n' => self.line = self.line.saturating_add(1),
-                b'\r' => {
+            let Some(at) = at else {
+                return;
+            };
+            match rest.get(at) {
+                Some(b'\n') if self.after_cr => self.after_cr = false,
+                Some(b'\n') => self.line = self.line.saturating_add(1),
+                _ => {
                     self.line = self.line.saturating_add(1);
                     self.after_cr = true;
                 }
-                _ => self.after_cr = false,
             }
+            rest = rest.get(at + 1..).unwrap_or(&[]);
         }
     }
 }
@@ -279,6 +291,16 @@ impl Parser {
 /// Decodes and trims one cell. A cell like ` "Field 1-2"` (a space before the opening quote,
 /// which csv-core rightly takes literally) is unquoted after trimming.
 fn cell(bytes: &[u8]) -> String {
+    match (bytes.first(), bytes.last()) {
+        // Most cells of a wide export: empty.
+        (None, _) | (_, None) => return String::new(),
+        // Nothing to trim (ASCII is the same in every decoding) and nothing to unquote (a
+        // quote first is csv-core's own, kept as text): saves `trim`, ~30 instructions a cell.
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => {
+            return decode_value_cow(bytes, None).0.into_owned();
+        }
+        _ => {}
+    }
     let (text, _guessed) = decode_value_cow(bytes, None);
     let trimmed = text.trim();
     let unquoted = trimmed

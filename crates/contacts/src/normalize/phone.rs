@@ -24,6 +24,7 @@
 //! and inputs longer than 64 characters or with fewer than 3 digits are not parsed (the
 //! regular expressions cost time on long junk; no number has fewer than 3 digits).
 
+use std::cell::Cell;
 use std::str::FromStr;
 
 use phonenumber::country::Id;
@@ -58,21 +59,36 @@ pub struct NormalizedPhone {
 /// regions are treated as none: then only numbers with a country code parse.
 pub fn region(code: Option<&str>) -> Option<Id> {
     let code = code?.trim();
-    // Upper-cased on the stack: this runs once a contact.
-    let mut buffer = [0u8; 8];
-    let upper;
-    let code = match buffer.get_mut(..code.len()) {
-        Some(buffer) => {
-            buffer.copy_from_slice(code.as_bytes());
-            buffer.make_ascii_uppercase();
-            std::str::from_utf8(buffer).ok()?
-        }
-        None => {
-            upper = code.to_ascii_uppercase();
-            upper.as_str()
-        }
+    let mut key = [0u8; 8];
+    let Some(slot) = key.get_mut(..code.len()) else {
+        return resolve_region(code);
     };
-    let id = Id::from_str(code).ok()?;
+    slot.copy_from_slice(code.as_bytes());
+    let key = (key, code.len());
+    if let Some((last, id)) = LAST_REGION.get() {
+        if last == key {
+            return id;
+        }
+    }
+    let id = resolve_region(code);
+    LAST_REGION.set(Some((key, id)));
+    id
+}
+
+thread_local! {
+    /// The last code [`region`] resolved (its bytes as given, trimmed) and the answer. Every
+    /// contact resolves the import's one option, and `Id::from_str` compares the code with
+    /// every region name in turn: ~1 k instructions a contact (callgrind). A pure function of
+    /// the code (the metadata never changes), so remembering it changes no answer.
+    static LAST_REGION: Cell<Option<(RegionKey, Option<Id>)>> = const { Cell::new(None) };
+}
+
+/// A region code's bytes (at most 8) and its length.
+type RegionKey = ([u8; 8], usize);
+
+fn resolve_region(code: &str) -> Option<Id> {
+    let code = code.to_ascii_uppercase();
+    let id = Id::from_str(&code).ok()?;
     // The crate unwraps the metadata lookup of the region it is given: check it first.
     DATABASE.by_id(id.as_ref()).map(|_| id)
 }

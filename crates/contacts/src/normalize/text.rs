@@ -73,6 +73,7 @@ fn is_clean_line(s: &str) -> bool {
         return is_clean_ascii_line(s);
     }
     let mut previous_space = true; // a leading space is not clean
+    let mut highest = '\0';
     for c in s.chars() {
         if c == ' ' {
             if previous_space {
@@ -84,10 +85,18 @@ fn is_clean_line(s: &str) -> bool {
         if c.is_whitespace() || is_control(c) || is_spoofing(c) || c == '\u{200D}' {
             return false;
         }
+        highest = highest.max(c);
         previous_space = false;
     }
-    !previous_space && is_nfc_quick(s.chars()) == IsNormalized::Yes
+    // Below U+0300 (Latin-1, Latin Extended-A/B, IPA: "Müller", "Église", "Łukasz") every
+    // character is NFC quick-check Yes with combining class 0, so the text is NFC without
+    // the table lookups (~1.3 k instructions a vCard contact; `below_combining_marks_is_nfc`
+    // checks every such character).
+    !previous_space && (highest < FIRST_COMBINING || is_nfc_quick(s.chars()) == IsNormalized::Yes)
 }
+
+/// U+0300, the first combining diacritic: no character before it changes under NFC.
+const FIRST_COMBINING: char = '\u{300}';
 
 /// NFC, unless the string is already NFC (checked cheaply first).
 fn nfc(s: String) -> String {
@@ -367,6 +376,20 @@ mod tests {
         assert!(!is_clean_line("Aure\u{301}lie"));
         assert!(!is_clean_line("Zoë\u{202E}"));
         assert!(!is_clean_line("Zoë\u{A0}Weiss"));
+    }
+
+    #[test]
+    fn below_combining_marks_is_nfc() {
+        for c in '\0'..FIRST_COMBINING {
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(unicode_normalization::char::canonical_combining_class(c), 0);
+            assert_eq!(std::iter::once(c).nfc().collect::<String>(), c.to_string());
+        }
+        // Whole strings of them too (quick check Yes and class 0 for each: nothing to reorder
+        // or compose).
+        let all: String = ('\u{A0}'..FIRST_COMBINING).collect();
+        assert_eq!(is_nfc_quick(all.chars()), IsNormalized::Yes);
+        assert_eq!(all.nfc().collect::<String>(), all);
     }
 
     #[test]
