@@ -70,12 +70,12 @@ use std::collections::HashMap;
 pub use tier::{classify, Book, Classification, Tier};
 
 use crate::model::{
-    Address, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Name, Phone, Provenance,
+    Address, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Phone, Provenance,
 };
 use crate::store::{ContactStore, Head};
 use keys::{
-    address_key, email_key, name_completeness, name_key, name_key_hash, name_tokens,
-    phone_identity, phone_key, phone_key_of, share_token,
+    address_key, email_key, name_completeness, name_completeness_of, name_key, name_key_hash_of,
+    name_tokens, phone_identity, phone_key, phone_key_of, share_token,
 };
 
 /// How many records with mutually unrelated names one phone number can link to.
@@ -351,7 +351,7 @@ impl ContactList {
             if summary.deleted {
                 continue;
             }
-            if let Some(hash) = name_key_hash(&summary.name, summary.organization.as_deref()) {
+            if let Some(hash) = summary.name_key_hash() {
                 hashed.push((hash, position));
             }
         }
@@ -389,10 +389,7 @@ impl ContactList {
                 .filter_map(|&(_, position)| {
                     let members = Self::members(grouping, position);
                     let summary = Summary::of(store, members, &mut head);
-                    Some((
-                        name_key(&summary.name, summary.organization.as_deref())?,
-                        position,
-                    ))
+                    Some((summary.name_key()?, position))
                 })
                 .collect();
             keyed.sort_unstable();
@@ -446,11 +443,13 @@ impl ContactList {
 /// What a merged contact will have that flagging needs, from its records' heads, without
 /// merging them: the id of the first record, the most complete name (ties: the earliest), the
 /// first non-blank organization, deleted only when every record is (as [`merge_group`] does).
+/// Borrowed from the store: nothing is allocated.
 struct Summary<'s> {
     id: &'s str,
     deleted: bool,
-    name: Name,
-    organization: Option<String>,
+    /// The name's parts in the order of [`Head::name`].
+    name: [Option<&'s str>; 6],
+    organization: Option<&'s str>,
 }
 
 impl<'s> Summary<'s> {
@@ -458,7 +457,7 @@ impl<'s> Summary<'s> {
         let mut summary = Summary {
             id: "",
             deleted: true,
-            name: Name::default(),
+            name: [None; 6],
             organization: None,
         };
         let mut best: Option<usize> = None;
@@ -468,20 +467,29 @@ impl<'s> Summary<'s> {
                 summary.id = head.id;
             }
             summary.deleted &= head.deleted;
-            let name = head.name();
-            let completeness = name_completeness(&name);
+            let completeness = name_completeness_of(head.name);
             if best.is_none_or(|most| completeness > most) {
                 best = Some(completeness);
-                summary.name = name;
+                summary.name = head.name;
             }
             if summary.organization.is_none() {
-                summary.organization = head
-                    .organization
-                    .filter(|o| !o.trim().is_empty())
-                    .map(str::to_string);
+                summary.organization = head.organization.filter(|o| !o.trim().is_empty());
             }
         }
         summary
+    }
+
+    fn name_key_hash(&self) -> Option<u64> {
+        let [display, given, _, family, _, _] = self.name;
+        name_key_hash_of([display, given, family], self.organization)
+    }
+
+    fn name_key(&self) -> Option<String> {
+        let head = Head {
+            name: self.name,
+            ..Head::default()
+        };
+        name_key(&head.name(), self.organization)
     }
 }
 

@@ -109,8 +109,13 @@ pub(crate) fn push_tokens(text: &str, out: &mut Vec<String>) {
 
 /// The folded tokens of the display name, without honorifics (used only when there are no parts).
 fn display_tokens(name: &Name) -> Vec<String> {
+    display_tokens_of(name.display.as_deref())
+}
+
+/// [`display_tokens`] of a display name.
+fn display_tokens_of(display: Option<&str>) -> Vec<String> {
     let mut tokens = Vec::new();
-    if let Some(display) = &name.display {
+    if let Some(display) = display {
         push_tokens(display, &mut tokens);
     }
     tokens.retain(|t| !HONORIFICS.contains(&t.as_str()));
@@ -199,13 +204,18 @@ fn for_each_token_hash(text: &str, mut f: impl FnMut(u64)) {
 
 /// A hash of [`name_key`]: equal keys give equal hashes. Cheap (no strings built for ASCII
 /// names), so that only contacts whose hashes collide need their key spelled out.
-pub(crate) fn name_key_hash(name: &Name, organization: Option<&str>) -> Option<u64> {
+///
+/// Takes the name's display, given and family parts, borrowed (no [`Name`] built).
+pub(crate) fn name_key_hash_of(
+    [display, given, family]: [Option<&str>; 3],
+    organization: Option<&str>,
+) -> Option<u64> {
     let mut hashes = Vec::with_capacity(4);
-    for part in [&name.given, &name.family].into_iter().flatten() {
+    for part in [given, family].into_iter().flatten() {
         for_each_token_hash(part, |h| hashes.push(h));
     }
     if hashes.is_empty() {
-        hashes.extend(display_tokens(name).iter().map(|t| token_hash(t)));
+        hashes.extend(display_tokens_of(display).iter().map(|t| token_hash(t)));
     }
     hashes.sort_unstable();
     hashes.dedup();
@@ -272,17 +282,22 @@ pub(crate) fn address_key(address: &Address) -> String {
 
 /// How complete a name is: the number of parts filled. The most complete name wins a merge.
 pub(crate) fn name_completeness(name: &Name) -> usize {
-    [
-        &name.display,
-        &name.given,
-        &name.middle,
-        &name.family,
-        &name.prefix,
-        &name.suffix,
-    ]
-    .into_iter()
-    .filter(|part| part.as_deref().is_some_and(|p| !p.trim().is_empty()))
-    .count()
+    name_completeness_of([
+        name.display.as_deref(),
+        name.given.as_deref(),
+        name.middle.as_deref(),
+        name.family.as_deref(),
+        name.prefix.as_deref(),
+        name.suffix.as_deref(),
+    ])
+}
+
+/// [`name_completeness`] of a name's six parts, borrowed.
+pub(crate) fn name_completeness_of(parts: [Option<&str>; 6]) -> usize {
+    parts
+        .into_iter()
+        .filter(|part| part.is_some_and(|p| !p.trim().is_empty()))
+        .count()
 }
 
 #[cfg(test)]
@@ -331,7 +346,16 @@ mod tests {
             middle: Some("Maria".into()),
             ..name("Aurélie", "Durand")
         };
-        let hash = |n: &Name, org: Option<&str>| name_key_hash(n, org);
+        let hash = |n: &Name, org: Option<&str>| {
+            name_key_hash_of(
+                [
+                    n.display.as_deref(),
+                    n.given.as_deref(),
+                    n.family.as_deref(),
+                ],
+                org,
+            )
+        };
         assert_eq!(
             hash(&name("Aurélie", "Durand"), None),
             hash(&name("DURAND", "Aurelie"), None)
