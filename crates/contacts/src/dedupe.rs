@@ -991,7 +991,9 @@ fn absorb(out: &mut Contact, acc: &mut Accumulator, mut contact: Contact, offset
     }
     for mut address in contact.addresses {
         address.sources = remap(std::mem::take(&mut address.sources));
-        let same = |a: &Address, b: &Address| address_key(a) == address_key(b);
+        // The same text is the same key without building either (the common repeat).
+        let same =
+            |a: &Address, b: &Address| same_address_text(a, b) || address_key(a) == address_key(b);
         match acc
             .addresses
             .find(&out.addresses, &address, same, address_key)
@@ -1019,6 +1021,16 @@ fn absorb(out: &mut Contact, acc: &mut Accumulator, mut contact: Contact, offset
         ..note
     });
     out.merges.extend(merges);
+}
+
+/// True when two addresses have the very same text in the fields [`address_key`] reads (and so
+/// the same key).
+fn same_address_text(a: &Address, b: &Address) -> bool {
+    a.street == b.street
+        && a.locality == b.locality
+        && a.region == b.region
+        && a.postal_code == b.postal_code
+        && a.country == b.country
 }
 
 /// Sets `slot` to `value` when `slot` is empty and `value` is not.
