@@ -124,6 +124,12 @@ impl ContactStore {
                 && block.text.len() + out.text.len() <= block.text.capacity()
         });
         if !fits {
+            // The full block gives back what it will not use (one of its two streams fills
+            // first); shrinking in place does not copy.
+            if let Some(full) = self.blocks.last_mut() {
+                full.control.shrink_to_fit();
+                full.text.shrink_to_fit();
+            }
             self.blocks.push(Encoding {
                 control: Vec::with_capacity(CONTROL_BLOCK.max(out.control.len())),
                 text: String::with_capacity(TEXT_BLOCK.max(out.text.len())),
