@@ -133,10 +133,14 @@ pub fn phone(raw: &str, region: Option<Id>) -> Result<NormalizedPhone, Error> {
     };
     let (number, code) = match shortcut::parse(&cleaned, first_region) {
         Some((code, national)) => {
-            let mut buffer = [0u8; 5];
+            let mut buffer = [0u8; 20];
             let mut number = String::with_capacity(1 + 3 + national.len());
             number.push('+');
-            number.extend(decimal(code, &mut buffer).iter().map(|&b| char::from(b)));
+            number.extend(
+                decimal(u64::from(code), &mut buffer)
+                    .iter()
+                    .map(|&b| char::from(b)),
+            );
             number.push_str(&national);
             (number, code)
         }
@@ -210,23 +214,25 @@ fn parse_with_the_crate(
 /// leading `+`) start with the decimal digits of `code`. Compares in place: building both
 /// strings cost two allocations a number.
 fn digits_start_with(cleaned: &str, code: u16) -> bool {
-    let mut buffer = [0u8; 5];
-    let code = decimal(code, &mut buffer);
+    let mut buffer = [0u8; 20];
+    let code = decimal(u64::from(code), &mut buffer);
     let mut digits = cleaned.bytes().filter(u8::is_ascii_digit);
     code.iter().all(|&c| digits.next() == Some(c))
 }
 
-/// The decimal digits of `n` (no leading zeros; "0" for zero), written into `buffer`.
-fn decimal(mut n: u16, buffer: &mut [u8; 5]) -> &[u8] {
+/// The decimal digits of `n` (no leading zeros; "0" for zero), written into `buffer`: what
+/// `u64`'s Display writes (the crate formats country codes and national numbers with it).
+fn decimal(mut n: u64, buffer: &mut [u8; 20]) -> &[u8] {
     let mut start = buffer.len();
-    loop {
+    while let Some(digit) = start.checked_sub(1).and_then(|at| buffer.get_mut(at)) {
+        *digit = b'0' + (n % 10) as u8;
         start -= 1;
-        buffer[start] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
-            return &buffer[start..];
+            break;
         }
     }
+    buffer.get(start..).unwrap_or(&[])
 }
 
 /// The E.164 form of a parsed number, exactly as the crate's `format().mode(Mode::E164)`
@@ -237,26 +243,23 @@ fn decimal(mut n: u16, buffer: &mut [u8; 5]) -> &[u8] {
 fn e164(parsed: &phonenumber::PhoneNumber) -> String {
     let code = parsed.code().value();
     let national = parsed.national();
-    let mut buffer = [0u8; 5];
+    let mut buffer = [0u8; 20];
     let mut out = String::with_capacity(24);
     out.push('+');
-    out.extend(decimal(code, &mut buffer).iter().map(|&b| char::from(b)));
+    out.extend(
+        decimal(u64::from(code), &mut buffer)
+            .iter()
+            .map(|&b| char::from(b)),
+    );
     for _ in 0..national.zeros() {
         out.push('0');
     }
-    // `u64` Display, as the crate's `write!(f, "{}", self.value())`.
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut value = national.value();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    out.extend(digits[start..].iter().map(|&b| char::from(b)));
+    // As the crate's `write!(f, "{}", self.value())`.
+    out.extend(
+        decimal(national.value(), &mut buffer)
+            .iter()
+            .map(|&b| char::from(b)),
+    );
     out
 }
 
@@ -277,7 +280,7 @@ fn without_international_prefix(cleaned: &str, code: u16) -> Option<String> {
 fn has_possible_length(e164: &str, code: u16, main: Option<&Metadata>) -> bool {
     let national = e164
         .len()
-        .saturating_sub(1 + decimal(code, &mut [0u8; 5]).len());
+        .saturating_sub(1 + decimal(u64::from(code), &mut [0u8; 20]).len());
     let Some(main) = main else {
         return false;
     };
