@@ -53,12 +53,13 @@
 //! `sources`), never which records end up together — except where the phone rule above compares
 //! "the first name known" of a group, which can depend on order.
 //!
-//! **Speed.** Linear apart from hashing and one sort of name-key hashes. 100,000 records with
-//! 10% duplicates and 1% namesakes merge in 0.57 s of CPU time with the workspace's release
-//! profile (`opt-level = "z"`, built for wasm size) on the shared 2-core build machine, where
-//! merely cloning and dropping that input costs 0.25 s; see the ignored test
-//! `hundred_thousand_contacts`. The work is mostly allocation: keys are built only when needed
-//! (lower-cased e-mails for the index; name keys only for contacts whose key hashes collide).
+//! **Speed and memory.** Linear apart from hashing and one sort of name-key hashes. The records
+//! stay encoded in a [`ContactStore`]; linking reads each record's head (name, organization,
+//! e-mails, phones) borrowed from it, and a group is merged only when its contact is read from
+//! the [`ContactList`], so merging adds indexes and keys to the store, not values. Figures for
+//! 100,000 contacts are in BENCHMARKS.md; the ignored test `hundred_thousand_contacts` times
+//! this function alone. Keys are built only when needed (lower-cased e-mails only when the
+//! address is not already lower-case; name keys only for contacts whose key hashes collide).
 
 mod keys;
 mod tier;
