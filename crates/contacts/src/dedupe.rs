@@ -1077,29 +1077,7 @@ mod tests {
     use crate::import::stamp;
     use crate::model::{Name, Phone};
 
-    /// Every contact of the shared corpus, read with merging off.
-    fn corpus_contacts() -> Vec<Contact> {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
-        let mut contacts = Vec::new();
-        let mut dirs = vec![std::path::PathBuf::from(root)];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).expect("the shared corpus") {
-                let path = entry.expect("a corpus entry").path();
-                if path.is_dir() {
-                    dirs.push(path);
-                    continue;
-                }
-                let bytes = std::fs::read(&path).expect("a corpus file");
-                let options = crate::Options {
-                    source: path.display().to_string(),
-                    merge: false,
-                    ..crate::Options::default()
-                };
-                contacts.extend(crate::import(&bytes, options).contacts);
-            }
-        }
-        contacts
-    }
+    use crate::import::tests::corpus_contacts;
 
     #[test]
     fn for_each_lends_what_get_returns() {

@@ -16,7 +16,7 @@ use crate::detect::{self, Format};
 use crate::error::{Error, Problem};
 use crate::model::{Contact, Provenance};
 use crate::normalize::{self, NormalizeOptions};
-use crate::store::ContactStore;
+use crate::store::{ContactStore, Stamp};
 
 /// How many bytes to look at before deciding the character set and the format.
 const SNIFF_BYTES: usize = 4096;
@@ -274,8 +274,13 @@ impl Importer {
                 continue;
             }
             let line = (record.line > 0).then_some(record.line);
-            stamp(&mut contact, source, line);
-            self.contacts.push(&contact);
+            let id = stamp_id(&contact, source, line);
+            let stamp = Stamp {
+                source,
+                line,
+                id: &id,
+            };
+            self.contacts.push_stamped(&contact, &stamp);
         }
         self.progress.problems = self.problems.len() as u64;
     }
@@ -298,6 +303,12 @@ pub fn stamp(contact: &mut Contact, source: &str, line: Option<u32>) {
     for address in &mut contact.addresses {
         address.sources = vec![0];
     }
+    contact.id = stamp_id(contact, source, line);
+}
+
+/// The id [`stamp`] gives a record: a hash of its source and its source id, else its line,
+/// else its content.
+fn stamp_id(contact: &Contact, source: &str, line: Option<u32>) -> String {
     // The key is hashed in pieces rather than formatted first: the same bytes, no temporary
     // strings (this runs once per record).
     let mut key = md5::Context::new();
@@ -329,7 +340,7 @@ pub fn stamp(contact: &mut Contact, source: &str, line: Option<u32>) {
             key.consume(content_key(contact).as_bytes());
         }
     }
-    contact.id = short_hex(&key.compute().0);
+    short_hex(&key.compute().0)
 }
 
 /// The first 8 bytes of a digest as 16 lower-case hex digits.
@@ -395,8 +406,63 @@ pub fn import_many<'a>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Every contact of the shared corpus, read with merging off.
+    pub(crate) fn corpus_contacts() -> Vec<Contact> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+        let mut contacts = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(root)];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("the shared corpus") {
+                let path = entry.expect("a corpus entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let bytes = std::fs::read(&path).expect("a corpus file");
+                let options = crate::Options {
+                    source: path.display().to_string(),
+                    merge: false,
+                    ..crate::Options::default()
+                };
+                contacts.extend(crate::import(&bytes, options).contacts);
+            }
+        }
+        contacts
+    }
+
+    #[test]
+    fn a_record_pushed_stamped_reads_back_as_stamped() {
+        let mut contacts = corpus_contacts();
+        assert!(contacts.len() > 300);
+        // Items without provenance yet, and a record without a source id, as readers give them.
+        for contact in contacts.iter_mut().step_by(3) {
+            contact.sources.clear();
+            contact.emails.iter_mut().for_each(|e| e.sources.clear());
+            contact.source_id = None;
+        }
+        let mut store = ContactStore::new();
+        let mut expected = Vec::new();
+        for (index, contact) in contacts.iter().enumerate() {
+            let line = (index % 4 != 0).then_some(index as u32 + 2);
+            let source = if index % 2 == 0 { "a.csv" } else { "b.vcf" };
+            let id = stamp_id(contact, source, line);
+            store.push_stamped(
+                contact,
+                &Stamp {
+                    source,
+                    line,
+                    id: &id,
+                },
+            );
+            let mut stamped = contact.clone();
+            stamp(&mut stamped, source, line);
+            expected.push(stamped);
+        }
+        assert!(store.iter().eq(expected));
+    }
 
     /// The id as it was first defined: md5 of a formatted key, first 16 hex digits.
     fn reference_id(

@@ -58,6 +58,15 @@ struct Span {
     text: (u32, u32),
 }
 
+/// What [`crate::stamp`] sets on a freshly read record (its id, source, provenance, and source
+/// index 0 on every e-mail, phone and address), applied while it is encoded instead: the
+/// import's hot path then builds none of those strings and lists only to encode and drop them.
+pub(crate) struct Stamp<'a> {
+    pub source: &'a str,
+    pub line: Option<u32>,
+    pub id: &'a str,
+}
+
 /// The prefix of a stored contact that matching needs, borrowed from the store.
 #[derive(Debug, Default)]
 pub(crate) struct Head<'s> {
@@ -117,10 +126,19 @@ impl ContactStore {
 
     /// Appends a contact.
     pub fn push(&mut self, contact: &Contact) {
+        self.push_with(contact, None);
+    }
+
+    /// Appends a freshly read contact as [`crate::stamp`] would have stamped it.
+    pub(crate) fn push_stamped(&mut self, contact: &Contact, stamp: &Stamp<'_>) {
+        self.push_with(contact, Some(stamp));
+    }
+
+    fn push_with(&mut self, contact: &Contact, stamp: Option<&Stamp<'_>>) {
         let mut out = std::mem::take(&mut self.scratch);
         out.control.clear();
         out.text.clear();
-        self.encode(&mut out, contact);
+        self.encode(&mut out, contact, stamp);
         let fits = self.blocks.last().is_some_and(|block| {
             block.control.len() + out.control.len() <= block.control.capacity()
                 && block.text.len() + out.text.len() <= block.text.capacity()
@@ -222,7 +240,16 @@ impl ContactStore {
         }
     }
 
-    fn encode(&mut self, out: &mut Encoding, c: &Contact) {
+    fn encode(&mut self, out: &mut Encoding, c: &Contact, stamp: Option<&Stamp<'_>>) {
+        // A stamped record's items all come from its one provenance, index 0.
+        let stamped = stamp.is_some();
+        fn item_sources(stamped: bool, sources: &[usize]) -> &[usize] {
+            if stamped {
+                &[0]
+            } else {
+                sources
+            }
+        }
         let name = &c.name;
         for part in [
             &name.display,
@@ -236,14 +263,14 @@ impl ContactStore {
         }
         opt_str(out, &c.organization);
         flag(&mut out.control, c.deleted);
-        str(out, &c.id);
+        str(out, stamp.map_or(c.id.as_str(), |s| s.id));
         varint(&mut out.control, c.emails.len() as u64);
         for email in &c.emails {
             str(out, &email.address);
             label(&mut out.control, email.label);
             opt_str(out, &email.label_raw);
             flag(&mut out.control, email.primary);
-            indexes(&mut out.control, &email.sources);
+            indexes(&mut out.control, item_sources(stamped, &email.sources));
         }
         varint(&mut out.control, c.phones.len() as u64);
         for phone in &c.phones {
@@ -252,9 +279,9 @@ impl ContactStore {
             str(out, &phone.raw);
             label(&mut out.control, phone.label);
             opt_str(out, &phone.label_raw);
-            indexes(&mut out.control, &phone.sources);
+            indexes(&mut out.control, item_sources(stamped, &phone.sources));
         }
-        let source = self.intern(&c.source);
+        let source = self.intern(stamp.map_or(c.source.as_str(), |s| s.source));
         varint(&mut out.control, source as u64 + 1);
         opt_str(out, &c.source_id);
         opt_str(out, &c.nickname);
@@ -270,7 +297,7 @@ impl ContactStore {
             opt_str(out, &address.country);
             label(&mut out.control, address.label);
             opt_str(out, &address.label_raw);
-            indexes(&mut out.control, &address.sources);
+            indexes(&mut out.control, item_sources(stamped, &address.sources));
         }
         for field in [&c.title, &c.department, &c.birthday] {
             opt_str(out, field);
@@ -288,15 +315,24 @@ impl ContactStore {
             // Extra values are rare and of any JSON shape: kept as JSON text.
             str(out, &value.to_string());
         }
-        varint(&mut out.control, c.sources.len() as u64);
-        for provenance in &c.sources {
-            let source = self.intern(&provenance.source);
-            varint(&mut out.control, source as u64 + 1);
-            opt_str(out, &provenance.source_id);
-            varint(
-                &mut out.control,
-                provenance.line.map_or(0, |line| u64::from(line) + 1),
-            );
+        let line = |line: Option<u32>| line.map_or(0, |line| u64::from(line) + 1);
+        match stamp {
+            Some(stamp) => {
+                varint(&mut out.control, 1);
+                let source = self.intern(stamp.source);
+                varint(&mut out.control, source as u64 + 1);
+                opt_str(out, &c.source_id);
+                varint(&mut out.control, line(stamp.line));
+            }
+            None => {
+                varint(&mut out.control, c.sources.len() as u64);
+                for provenance in &c.sources {
+                    let source = self.intern(&provenance.source);
+                    varint(&mut out.control, source as u64 + 1);
+                    opt_str(out, &provenance.source_id);
+                    varint(&mut out.control, line(provenance.line));
+                }
+            }
         }
         varint(&mut out.control, c.merges.len() as u64);
         for note in &c.merges {
