@@ -293,15 +293,6 @@ impl ContactList {
         self.iter().collect()
     }
 
-    /// Bytes held, for measurements.
-    pub fn heap_bytes(&self) -> usize {
-        self.store.heap_bytes()
-            + self.grouping.as_ref().map_or(0, |g| {
-                (g.members.capacity() + g.ends.capacity()) * std::mem::size_of::<usize>()
-                    + g.links.capacity() * std::mem::size_of::<(usize, Link)>()
-            })
-    }
-
     fn members(grouping: &Grouping, position: usize) -> &[usize] {
         let start = match position.checked_sub(1) {
             Some(previous) => grouping.ends.get(previous).copied().unwrap_or(usize::MAX),
