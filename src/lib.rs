@@ -8,6 +8,11 @@ use wasm_bindgen::prelude::*;
 /// of the JSON text at a time, or all at once with `finishJson`. The contacts stay compact in
 /// wasm memory until then (see `contacts::ContactList`): a 100,000-contact file never needs its
 /// JSON text, several times its size, held whole.
+///
+/// The text is ASCII: every non-ASCII character is a `\uXXXX` escape (`JSON.parse` gives the
+/// same values as from the native command's UTF-8 text). A JS engine keeps an ASCII string
+/// at one byte a character and decodes it from wasm memory about twice as fast (measured in
+/// BENCHMARKS.md); one "é" in UTF-8 text makes the whole piece a two-byte string.
 #[wasm_bindgen]
 pub struct FileImport {
     importer: Option<contacts::Importer>,
@@ -59,7 +64,7 @@ impl FileImport {
     pub fn finish(&mut self) -> usize {
         if let Some(importer) = self.importer.take() {
             self.result = Some(importer.finish_list());
-            self.json = Some((0, contacts::json::JsonWriter::new()));
+            self.json = Some((0, contacts::json::JsonWriter::ascii()));
         }
         self.result.as_ref().map_or(0, |r| r.contacts.len())
     }
@@ -88,8 +93,9 @@ impl FileImport {
         Some(writer.take())
     }
 
-    /// Ends the input and returns the whole result as the same JSON text the native command
-    /// prints. Once the text has been read (here or with `nextJson`), it returns `"[]\n"`.
+    /// Ends the input and returns the whole result: the JSON text the native command prints,
+    /// in ASCII (see above). Once the text has been read (here or with `nextJson`), it returns
+    /// `"[]\n"`.
     #[wasm_bindgen(js_name = finishJson)]
     pub fn finish_json(&mut self) -> String {
         let mut text = String::new();

@@ -28,51 +28,157 @@ const ESCAPE: [u8; 256] = {
     table
 };
 
+/// [`ESCAPE`], and every byte of a non-ASCII character as [`NON_ASCII`].
+const ESCAPE_ASCII: [u8; 256] = {
+    let mut table = ESCAPE;
+    let mut byte = 0x80;
+    while byte < 0x100 {
+        table[byte] = NON_ASCII;
+        byte += 1;
+    }
+    table
+};
+
+/// The mark, in [`ESCAPE_ASCII`], of a byte that starts (or continues) a non-ASCII character.
+const NON_ASCII: u8 = 0xff;
+
 const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Where the JSON text goes: its bytes, and how strings are escaped. It derefs to its bytes.
+#[derive(Debug)]
+pub(super) struct Out {
+    bytes: Vec<u8>,
+    escape: &'static [u8; 256],
+}
+
+impl Out {
+    /// UTF-8 text, escaped as serde_json escapes it.
+    pub(super) fn utf8(capacity: usize) -> Out {
+        Out {
+            bytes: Vec::with_capacity(capacity),
+            escape: &ESCAPE,
+        }
+    }
+
+    /// ASCII text: the same, and every non-ASCII character as `\uXXXX` (two of them, a
+    /// surrogate pair, above U+FFFF), so that a JS engine can keep it as a one-byte string.
+    pub(super) fn ascii(capacity: usize) -> Out {
+        Out {
+            bytes: Vec::with_capacity(capacity),
+            escape: &ESCAPE_ASCII,
+        }
+    }
+
+    /// The text written so far, leaving the output empty with the same capacity and escaping.
+    pub(super) fn take(&mut self) -> String {
+        let capacity = self.bytes.capacity();
+        let bytes = std::mem::replace(&mut self.bytes, Vec::with_capacity(capacity));
+        // Always UTF-8 (whole `&str`s, and ASCII), so this only checks.
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+impl std::ops::Deref for Out {
+    type Target = Vec<u8>;
+    fn deref(&self) -> &Vec<u8> {
+        &self.bytes
+    }
+}
+
+impl std::ops::DerefMut for Out {
+    fn deref_mut(&mut self) -> &mut Vec<u8> {
+        &mut self.bytes
+    }
+}
 
 /// Output is built as bytes (only ever from `&str`s and ASCII, so it stays UTF-8): pushing a
 /// byte is cheaper than pushing a `char`, which `String` must encode.
-fn push_str(out: &mut Vec<u8>, text: &str) {
+fn push_str(out: &mut Out, text: &str) {
     out.extend_from_slice(text.as_bytes());
 }
 
-/// Appends `text` as a JSON string literal, escaped exactly as serde_json escapes it.
-pub(super) fn string(out: &mut Vec<u8>, text: &str) {
+/// Appends `text` as a JSON string literal, escaped exactly as serde_json escapes it (and, for
+/// [`Out::ascii`], with every non-ASCII character escaped too).
+pub(super) fn string(out: &mut Out, text: &str) {
     out.push(b'"');
     let bytes = text.as_bytes();
     let mut start = 0;
-    for (index, &byte) in bytes.iter().enumerate() {
-        let escape = ESCAPE[byte as usize];
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        let escape = out.escape[byte as usize];
         if escape == 0 {
+            index += 1;
             continue;
         }
         out.extend_from_slice(bytes.get(start..index).unwrap_or(&[]));
-        out.push(b'\\');
-        out.push(escape);
-        if escape == b'u' {
-            push_str(out, "00");
-            out.push(HEX[(byte >> 4) as usize]);
-            out.push(HEX[(byte & 0xf) as usize]);
+        if escape == NON_ASCII {
+            // `index` is where a character starts: every byte before it was ASCII or part of
+            // a character skipped whole.
+            let c = text
+                .get(index..)
+                .and_then(|rest| rest.chars().next())
+                .unwrap_or('\u{FFFD}');
+            let mut units = [0u16; 2];
+            for &unit in c.encode_utf16(&mut units).iter() {
+                unicode_escape(out, unit);
+            }
+            index += c.len_utf8().max(1);
+        } else {
+            out.push(b'\\');
+            out.push(escape);
+            if escape == b'u' {
+                push_str(out, "00");
+                out.push(HEX[(byte >> 4) as usize]);
+                out.push(HEX[(byte & 0xf) as usize]);
+            }
+            index += 1;
         }
-        start = index + 1;
+        start = index;
     }
     out.extend_from_slice(bytes.get(start..).unwrap_or(&[]));
     out.push(b'"');
 }
 
-fn optional(out: &mut Vec<u8>, text: &Option<String>) {
+/// Appends JSON text as it is, except that [`Out::ascii`] escapes its non-ASCII characters
+/// (which can only be inside its strings).
+fn json_text(out: &mut Out, json: &str) {
+    if json.is_ascii() || out.escape[0x80] != NON_ASCII {
+        return push_str(out, json);
+    }
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c as u8);
+        } else {
+            let mut units = [0u16; 2];
+            for &unit in c.encode_utf16(&mut units).iter() {
+                unicode_escape(out, unit);
+            }
+        }
+    }
+}
+
+/// Appends `\uXXXX` (lower-case hex, as serde_json writes its own `\u` escapes).
+fn unicode_escape(out: &mut Out, unit: u16) {
+    out.extend_from_slice(b"\\u");
+    for shift in [12, 8, 4, 0] {
+        out.push(HEX[usize::from((unit >> shift) & 0xf)]);
+    }
+}
+
+fn optional(out: &mut Out, text: &Option<String>) {
     match text {
         Some(text) => string(out, text),
         None => push_str(out, "null"),
     }
 }
 
-fn boolean(out: &mut Vec<u8>, value: bool) {
+fn boolean(out: &mut Out, value: bool) {
     push_str(out, if value { "true" } else { "false" });
 }
 
 /// Appends an unsigned integer in decimal (as serde_json writes integers).
-fn unsigned(out: &mut Vec<u8>, value: u64) {
+fn unsigned(out: &mut Out, value: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut rest = value;
@@ -87,7 +193,7 @@ fn unsigned(out: &mut Vec<u8>, value: u64) {
     out.extend_from_slice(digits.get(at..).unwrap_or(&[]));
 }
 
-fn strings(out: &mut Vec<u8>, items: &[String]) {
+fn strings(out: &mut Out, items: &[String]) {
     out.push(b'[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -98,7 +204,7 @@ fn strings(out: &mut Vec<u8>, items: &[String]) {
     out.push(b']');
 }
 
-fn indexes(out: &mut Vec<u8>, items: &[usize]) {
+fn indexes(out: &mut Out, items: &[usize]) {
     out.push(b'[');
     for (i, &item) in items.iter().enumerate() {
         if i > 0 {
@@ -109,7 +215,7 @@ fn indexes(out: &mut Vec<u8>, items: &[usize]) {
     out.push(b']');
 }
 
-fn list<T>(out: &mut Vec<u8>, items: &[T], mut each: impl FnMut(&mut Vec<u8>, &T)) {
+fn list<T>(out: &mut Out, items: &[T], mut each: impl FnMut(&mut Out, &T)) {
     out.push(b'[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -120,7 +226,7 @@ fn list<T>(out: &mut Vec<u8>, items: &[T], mut each: impl FnMut(&mut Vec<u8>, &T
     out.push(b']');
 }
 
-fn label(out: &mut Vec<u8>, label: Label) {
+fn label(out: &mut Out, label: Label) {
     push_str(
         out,
         match label {
@@ -132,7 +238,7 @@ fn label(out: &mut Vec<u8>, label: Label) {
     );
 }
 
-fn match_kind(out: &mut Vec<u8>, kind: MatchKind) {
+fn match_kind(out: &mut Out, kind: MatchKind) {
     push_str(
         out,
         match kind {
@@ -143,7 +249,7 @@ fn match_kind(out: &mut Vec<u8>, kind: MatchKind) {
     );
 }
 
-fn name(out: &mut Vec<u8>, name: &Name) {
+fn name(out: &mut Out, name: &Name) {
     push_str(out, "{\"display\":");
     optional(out, &name.display);
     push_str(out, ",\"given\":");
@@ -159,7 +265,7 @@ fn name(out: &mut Vec<u8>, name: &Name) {
     out.push(b'}');
 }
 
-fn email(out: &mut Vec<u8>, email: &Email) {
+fn email(out: &mut Out, email: &Email) {
     push_str(out, "{\"address\":");
     string(out, &email.address);
     push_str(out, ",\"label\":");
@@ -173,7 +279,7 @@ fn email(out: &mut Vec<u8>, email: &Email) {
     out.push(b'}');
 }
 
-fn phone(out: &mut Vec<u8>, phone: &Phone) {
+fn phone(out: &mut Out, phone: &Phone) {
     push_str(out, "{\"number\":");
     string(out, &phone.number);
     push_str(out, ",\"e164\":");
@@ -189,7 +295,7 @@ fn phone(out: &mut Vec<u8>, phone: &Phone) {
     out.push(b'}');
 }
 
-fn address(out: &mut Vec<u8>, address: &Address) {
+fn address(out: &mut Out, address: &Address) {
     push_str(out, "{\"street\":");
     strings(out, &address.street);
     push_str(out, ",\"locality\":");
@@ -209,7 +315,7 @@ fn address(out: &mut Vec<u8>, address: &Address) {
     out.push(b'}');
 }
 
-fn provenance(out: &mut Vec<u8>, provenance: &Provenance) {
+fn provenance(out: &mut Out, provenance: &Provenance) {
     push_str(out, "{\"source\":");
     string(out, &provenance.source);
     push_str(out, ",\"source_id\":");
@@ -222,7 +328,7 @@ fn provenance(out: &mut Vec<u8>, provenance: &Provenance) {
     out.push(b'}');
 }
 
-fn merge_note(out: &mut Vec<u8>, note: &MergeNote) {
+fn merge_note(out: &mut Out, note: &MergeNote) {
     push_str(out, "{\"source\":");
     unsigned(out, note.source as u64);
     push_str(out, ",\"reason\":");
@@ -232,7 +338,7 @@ fn merge_note(out: &mut Vec<u8>, note: &MergeNote) {
     out.push(b'}');
 }
 
-fn duplicate_note(out: &mut Vec<u8>, note: &DuplicateNote) {
+fn duplicate_note(out: &mut Out, note: &DuplicateNote) {
     push_str(out, "{\"id\":");
     string(out, &note.id);
     push_str(out, ",\"reason\":");
@@ -243,7 +349,7 @@ fn duplicate_note(out: &mut Vec<u8>, note: &DuplicateNote) {
 }
 
 /// Appends one contact, exactly as `serde_json::to_string(contact)` writes it.
-pub(super) fn contact(out: &mut Vec<u8>, contact: &Contact) {
+pub(super) fn contact(out: &mut Out, contact: &Contact) {
     push_str(out, "{\"id\":");
     string(out, &contact.id);
     push_str(out, ",\"source\":");
@@ -288,7 +394,7 @@ pub(super) fn contact(out: &mut Vec<u8>, contact: &Contact) {
         // Arbitrary JSON: serde_json's own output. A `Value` always serializes (its map keys
         // are strings); the fallback keeps the output valid JSON should that ever change.
         match serde_json::to_string(value) {
-            Ok(json) => push_str(out, &json),
+            Ok(json) => json_text(out, &json),
             Err(_) => push_str(out, "null"),
         }
     }
@@ -360,9 +466,19 @@ mod tests {
     }
 
     fn ours(contact: &Contact) -> String {
-        let mut out = Vec::new();
+        let mut out = Out::utf8(0);
         super::contact(&mut out, contact);
-        String::from_utf8(out).unwrap()
+        let utf8 = out.take();
+        // The ASCII form of the same contact: the UTF-8 form with its non-ASCII characters
+        // escaped, which parses to the same value.
+        let mut out = Out::ascii(0);
+        super::contact(&mut out, contact);
+        let ascii = out.take();
+        assert!(ascii.is_ascii(), "{ascii}");
+        assert_eq!(ascii, crate::json::escape_non_ascii(&utf8));
+        let value = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+        assert_eq!(value(&ascii), value(&utf8));
+        utf8
     }
 
     /// Every field set, every label and match kind, and strings that need escaping.
