@@ -103,14 +103,20 @@ fn push_str(out: &mut Out, text: &str) {
 pub(super) fn string(out: &mut Out, text: &str) {
     out.push(b'"');
     let bytes = text.as_bytes();
+    let table = out.escape;
     let mut start = 0;
     let mut index = 0;
-    while let Some(&byte) = bytes.get(index) {
-        let escape = out.escape[byte as usize];
-        if escape == 0 {
-            index += 1;
-            continue;
-        }
+    loop {
+        // The next byte to escape: a tight search, the common case being none at all.
+        let Some(offset) = bytes
+            .get(index..)
+            .and_then(|rest| rest.iter().position(|&b| table[b as usize] != 0))
+        else {
+            break;
+        };
+        index += offset;
+        let byte = bytes.get(index).copied().unwrap_or(0);
+        let escape = table[byte as usize];
         out.extend_from_slice(bytes.get(start..index).unwrap_or(&[]));
         if escape == NON_ASCII {
             // `index` is where a character starts: every byte before it was ASCII or part of
