@@ -662,14 +662,10 @@ pub fn write(contacts: &[crate::Contact]) -> String {
     let mut out = writer::Out::utf8(estimate);
     out.push(b'[');
     for (i, contact) in contacts.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
         writer::contact(&mut out, contact);
     }
-    out.extend_from_slice(if contacts.is_empty() {
-        b"]\n"
-    } else {
-        b"\n]\n"
-    });
+    out.push_str(if contacts.is_empty() { "]\n" } else { "\n]\n" });
     out.take()
 }
 
@@ -738,8 +734,7 @@ impl JsonWriter {
         if self.ended {
             return;
         }
-        self.out
-            .extend_from_slice(if self.empty { b"\n" } else { b",\n" });
+        self.out.push_str(if self.empty { "\n" } else { ",\n" });
         self.empty = false;
         writer::contact(&mut self.out, contact);
     }
@@ -748,8 +743,7 @@ impl JsonWriter {
     pub fn end(&mut self) {
         if !self.ended {
             self.ended = true;
-            self.out
-                .extend_from_slice(if self.empty { b"]\n" } else { b"\n]\n" });
+            self.out.push_str(if self.empty { "]\n" } else { "\n]\n" });
         }
     }
 
@@ -760,7 +754,7 @@ impl JsonWriter {
 
     /// True when nothing is waiting to be taken.
     pub fn is_empty(&self) -> bool {
-        self.out.is_empty()
+        self.out.len() == 0
     }
 
     /// The text written since the last call.
