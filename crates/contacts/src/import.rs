@@ -14,7 +14,7 @@ use crate::charset::StreamDecoder;
 use crate::dedupe::ContactList;
 use crate::detect::{self, Format};
 use crate::error::{Error, Problem};
-use crate::model::{Contact, Provenance};
+use crate::model::{Contact, Provenance, Spare};
 use crate::normalize::{self, NormalizeOptions};
 use crate::store::{ContactStore, Stamp};
 
@@ -28,6 +28,8 @@ pub struct Batch {
     pub records: Vec<RawRecord>,
     /// Records or values that could not be read, with their 1-based line.
     pub problems: Vec<(u32, Error)>,
+    /// Allocations to build records from, given back once a record has been used.
+    pub spare: Spare,
 }
 
 /// A record as the reader found it, before normalization.
@@ -259,10 +261,15 @@ impl Importer {
 
     fn drain_batch(&mut self) {
         let source = &self.options.source;
-        for (line, error) in self.batch.problems.drain(..) {
+        let Batch {
+            records,
+            problems,
+            spare,
+        } = &mut self.batch;
+        for (line, error) in problems.drain(..) {
             self.problems.push(Problem::new(source, line, error));
         }
-        for record in self.batch.records.drain(..) {
+        for record in records.drain(..) {
             self.progress.records += 1;
             let mut contact = record.contact;
             for error in normalize::contact(&mut contact, &self.options.normalize) {
@@ -271,6 +278,7 @@ impl Importer {
             if contact.is_empty() {
                 let error = Error::MalformedRecord("no name, organization, e-mail or phone".into());
                 self.problems.push(Problem::new(source, record.line, error));
+                spare.recycle(contact);
                 continue;
             }
             let line = (record.line > 0).then_some(record.line);
@@ -281,6 +289,7 @@ impl Importer {
                 id: &id,
             };
             self.contacts.push_stamped(&contact, &stamp);
+            spare.recycle(contact);
         }
         self.progress.problems = self.problems.len() as u64;
     }

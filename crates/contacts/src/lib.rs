@@ -30,6 +30,7 @@ pub use import::{
 };
 pub use model::{
     Address, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Name, Phone, Provenance,
+    Spare,
 };
 pub use normalize::NormalizeOptions;
 pub use store::ContactStore;

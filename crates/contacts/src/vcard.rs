@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 
 use crate::error::Error;
 use crate::import::{Batch, RawRecord, RecordReader};
-use crate::model::{Address, Contact, Email, Phone};
+use crate::model::{Address, Contact, Email, Phone, Spare};
 use property::{Kind, Property};
 
 /// The most bytes kept of one logical line; the rest is dropped and reported as
@@ -193,7 +193,13 @@ impl Reader {
 
     fn skip(&mut self) {
         self.keep = LineFate::Skip;
-        self.logical = Vec::new();
+        // Keep the allocation for the next line (a skipped VERSION or PRODID line in every card
+        // was a malloc, a free and a regrowth of the next line; callgrind), unless it is big.
+        if self.logical.capacity() > MAX_HEAD_BYTES * 4 {
+            self.logical = Vec::new();
+        } else {
+            self.logical.clear();
+        }
     }
 
     /// The name and parameters are complete: decides what to keep of the value.
@@ -322,6 +328,7 @@ impl Reader {
             }
             self.card = Some(Card {
                 line: self.logical_start,
+                contact: out.spare.contact(),
                 ..Card::default()
             });
             return;
@@ -339,7 +346,7 @@ impl Reader {
             // Quoted-printable values carry CRLF (=0D=0A) line breaks inside notes and streets.
             text = Cow::Owned(text.replace("\r\n", "\n"));
         }
-        map_property(card, property, &text);
+        map_property(card, property, &text, &mut out.spare);
     }
 
     /// Flushes the bytes still held as if the input ended here.
@@ -461,9 +468,9 @@ fn trim_ascii(bytes: &[u8]) -> &[u8] {
 }
 
 /// A trimmed, non-empty text, else `None`.
-fn non_empty(text: &str) -> Option<String> {
+fn non_empty(text: &str, spare: &mut Spare) -> Option<String> {
     let trimmed = property::trim(text);
-    (!trimmed.is_empty()).then(|| trimmed.to_string())
+    (!trimmed.is_empty()).then(|| spare.string(trimmed))
 }
 
 /// Sets `slot` unless it already holds a value (the first occurrence wins).
@@ -492,33 +499,35 @@ fn first_parts<const N: usize>(text: &str) -> [Option<&str>; N] {
     parts
 }
 
-/// A structured value's component, unescaped and trimmed, if not empty.
-fn component(part: Option<&str>) -> Option<String> {
-    part.and_then(|p| non_empty(&property::unescape(p)))
+/// A value unescaped and trimmed, if not empty.
+fn unescaped(text: &str, spare: &mut Spare) -> Option<String> {
+    non_empty(&property::unescape(text), spare)
 }
 
-fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
+/// A structured value's component, unescaped and trimmed, if not empty.
+fn component(part: Option<&str>, spare: &mut Spare) -> Option<String> {
+    part.and_then(|p| unescaped(p, spare))
+}
+
+fn map_property(card: &mut Card, property: &Property<'_>, text: &str, spare: &mut Spare) {
     let contact = &mut card.contact;
     match property.kind {
-        Kind::Fn => set_first(
-            &mut contact.name.display,
-            non_empty(&property::unescape(text)),
-        ),
+        Kind::Fn => set_first(&mut contact.name.display, unescaped(text, spare)),
         Kind::N => {
             let name = &mut contact.name;
             if name.family.is_some() || name.given.is_some() || name.middle.is_some() {
                 return; // a second N (ALTID alternative): the first wins
             }
             let [family, given, middle, prefix, suffix] = first_parts(text);
-            name.family = component(family);
-            name.given = component(given);
-            name.middle = component(middle);
-            name.prefix = component(prefix);
-            name.suffix = component(suffix);
+            name.family = component(family, spare);
+            name.given = component(given, spare);
+            name.middle = component(middle, spare);
+            name.prefix = component(prefix, spare);
+            name.suffix = component(suffix, spare);
         }
-        Kind::Nickname => set_first(&mut contact.nickname, non_empty(&property::unescape(text))),
+        Kind::Nickname => set_first(&mut contact.nickname, unescaped(text, spare)),
         Kind::Email => {
-            let Some(address) = non_empty(&property::unescape(text)) else {
+            let Some(address) = unescaped(text, spare) else {
                 return;
             };
             let primary = property.is_preferred() && !contact.emails.iter().any(|e| e.primary);
@@ -534,11 +543,11 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
             }
         }
         Kind::Tel => {
-            let Some(raw) = non_empty(&property::unescape(text)) else {
+            let Some(raw) = unescaped(text, spare) else {
                 return;
             };
             contact.phones.push(Phone {
-                number: raw.clone(),
+                number: spare.string(&raw),
                 raw,
                 label_raw: property.label_raw(),
                 ..Phone::default()
@@ -555,14 +564,18 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
             // is pobox;ext;street, but a reader of the address expects the street first).
             let mut street = Vec::new();
             for part in [street_part, extended, pobox].into_iter().flatten() {
-                street.extend(property::unescape(part).split('\n').filter_map(non_empty));
+                street.extend(
+                    property::unescape(part)
+                        .split('\n')
+                        .filter_map(|line| non_empty(line, spare)),
+                );
             }
             let address = Address {
                 street,
-                locality: component(locality),
-                region: component(region),
-                postal_code: component(postal_code),
-                country: component(country),
+                locality: component(locality, spare),
+                region: component(region, spare),
+                postal_code: component(postal_code, spare),
+                country: component(country, spare),
                 label_raw: property.label_raw(),
                 ..Address::default()
             };
@@ -587,24 +600,22 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
                 return;
             }
             let [organization, department] = first_parts(text);
-            contact.organization = component(organization);
+            contact.organization = component(organization, spare);
             if contact.organization.is_some() {
-                contact.department = component(department);
+                contact.department = component(department, spare);
             }
         }
-        Kind::Title => set_first(&mut contact.title, non_empty(&property::unescape(text))),
-        Kind::Bday => set_first(&mut contact.birthday, non_empty(&property::unescape(text))),
+        Kind::Title => set_first(&mut contact.title, unescaped(text, spare)),
+        Kind::Bday => set_first(&mut contact.birthday, unescaped(text, spare)),
         Kind::Categories => {
-            for group in property::split_escaped(text, b',')
-                .filter_map(|g| non_empty(&property::unescape(g)))
-            {
+            for group in property::split_escaped(text, b',').filter_map(|g| unescaped(g, spare)) {
                 if !contact.groups.contains(&group) {
                     contact.groups.push(group);
                 }
             }
         }
         Kind::Note => {
-            let Some(note) = non_empty(&property::unescape(text)) else {
+            let Some(note) = unescaped(text, spare) else {
                 return;
             };
             contact.notes = Some(match contact.notes.take() {
@@ -612,13 +623,10 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
                 None => note,
             });
         }
-        Kind::Uid => set_first(&mut contact.source_id, non_empty(&property::unescape(text))),
-        Kind::Rev => set_first(
-            &mut contact.updated_at,
-            non_empty(&property::unescape(text)),
-        ),
+        Kind::Uid => set_first(&mut contact.source_id, unescaped(text, spare)),
+        Kind::Rev => set_first(&mut contact.updated_at, unescaped(text, spare)),
         Kind::Url => {
-            if let Some(url) = non_empty(&property::unescape(text)) {
+            if let Some(url) = unescaped(text, spare) {
                 contact
                     .extra
                     .entry("url".to_string())
@@ -626,7 +634,7 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
             }
         }
         Kind::Gender => {
-            if let Some(gender) = non_empty(&property::unescape(text)) {
+            if let Some(gender) = unescaped(text, spare) {
                 contact
                     .extra
                     .entry("gender".to_string())
@@ -642,7 +650,9 @@ fn map_property(card: &mut Card, property: &Property<'_>, text: &str) {
             }
         }
         Kind::XAbLabel => {
-            if let (Some(group), Some(label)) = (property.group(), non_empty(&apple_label(text))) {
+            if let (Some(group), Some(label)) =
+                (property.group(), non_empty(&apple_label(text), spare))
+            {
                 card.labels.insert(group.to_string(), label);
             }
         }

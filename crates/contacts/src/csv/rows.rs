@@ -16,6 +16,7 @@
 
 use crate::charset::decode_value_cow;
 use crate::error::Error;
+use crate::model::Spare;
 
 /// How many complete lines the delimiter is sniffed from.
 const SNIFF_LINES: usize = 5;
@@ -60,12 +61,17 @@ impl RowReader {
 
     /// Reads `chunk`, which continues the previous chunks; complete rows go to `rows`.
     pub fn feed(&mut self, chunk: &[u8], rows: &mut Vec<Row>) {
+        self.feed_reusing(chunk, rows, &mut Spare::default());
+    }
+
+    /// [`RowReader::feed`], with the cells' strings taken from `spare`.
+    pub fn feed_reusing(&mut self, chunk: &[u8], rows: &mut Vec<Row>, spare: &mut Spare) {
         match &mut self.parser {
-            Some(parser) => parser.feed(chunk, rows),
+            Some(parser) => parser.feed(chunk, rows, spare),
             None => {
                 self.head.extend_from_slice(chunk);
                 if let Some(delimiter) = self.sniffer.sniff(&self.head, false) {
-                    self.start(delimiter, rows);
+                    self.start(delimiter, rows, spare);
                 }
             }
         }
@@ -75,21 +81,31 @@ impl RowReader {
     /// [`Error::Truncated`] at the line of its row; the row is kept up to the end of the line
     /// where the quote opened and the input after that line is read again as rows.
     pub fn finish(&mut self, rows: &mut Vec<Row>, problems: &mut Vec<(u32, Error)>) {
+        self.finish_reusing(rows, problems, &mut Spare::default());
+    }
+
+    /// [`RowReader::finish`], with the cells' strings taken from `spare`.
+    pub fn finish_reusing(
+        &mut self,
+        rows: &mut Vec<Row>,
+        problems: &mut Vec<(u32, Error)>,
+        spare: &mut Spare,
+    ) {
         if self.parser.is_none() {
             let delimiter = self.sniffer.sniff(&self.head, true).unwrap_or(b',');
-            self.start(delimiter, rows);
+            self.start(delimiter, rows, spare);
         }
         if let Some(parser) = &mut self.parser {
-            parser.finish(rows, problems);
+            parser.finish(rows, problems, spare);
         }
     }
 
-    fn start(&mut self, delimiter: u8, rows: &mut Vec<Row>) {
+    fn start(&mut self, delimiter: u8, rows: &mut Vec<Row>, spare: &mut Spare) {
         let mut parser = Parser::new(delimiter, true);
         let head = std::mem::take(&mut self.head);
         // The importer's stream decoder strips a UTF-8 BOM; a caller feeding us directly may not.
         let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
-        parser.feed(body, rows);
+        parser.feed(body, rows, spare);
         self.parser = Some(parser);
     }
 }
@@ -140,7 +156,7 @@ impl Parser {
         }
     }
 
-    fn feed(&mut self, mut input: &[u8], rows: &mut Vec<Row>) {
+    fn feed(&mut self, mut input: &[u8], rows: &mut Vec<Row>, spare: &mut Spare) {
         loop {
             let (result, read, written, ended) = self.core.read_record(
                 input,
@@ -163,13 +179,13 @@ impl Parser {
                     let grown = self.ends.len() * 2;
                     self.ends.resize(grown, 0);
                 }
-                csv_core::ReadRecordResult::Record => self.emit(rows),
+                csv_core::ReadRecordResult::Record => self.emit(rows, spare),
             }
         }
     }
 
     /// Ends the input: drives csv-core with empty input until it says `End`.
-    fn drain(&mut self, rows: &mut Vec<Row>) {
+    fn drain(&mut self, rows: &mut Vec<Row>, spare: &mut Spare) {
         loop {
             let (result, _, written, ended) = self.core.read_record(
                 &[],
@@ -179,7 +195,7 @@ impl Parser {
             self.output_len += written;
             self.ends_len += ended;
             match result {
-                csv_core::ReadRecordResult::Record => self.emit(rows),
+                csv_core::ReadRecordResult::Record => self.emit(rows, spare),
                 csv_core::ReadRecordResult::OutputFull => {
                     let grown = self.output.len() * 2;
                     self.output.resize(grown, 0);
@@ -193,7 +209,7 @@ impl Parser {
         }
     }
 
-    fn finish(&mut self, rows: &mut Vec<Row>, problems: &mut Vec<(u32, Error)>) {
+    fn finish(&mut self, rows: &mut Vec<Row>, problems: &mut Vec<(u32, Error)>, spare: &mut Spare) {
         loop {
             let open_quote = if self.quoting {
                 unterminated_quote(&self.raw, self.delimiter)
@@ -201,7 +217,7 @@ impl Parser {
                 None
             };
             let Some(open_at) = open_quote else {
-                self.drain(rows);
+                self.drain(rows, spare);
                 return;
             };
             // The broken row: from its start to the end of the line where the quote opened.
@@ -221,8 +237,8 @@ impl Parser {
             let (broken, rest) = raw.split_at(eol);
             let mut salvage = Parser::new(self.delimiter, true);
             let mut salvaged = Vec::new();
-            salvage.feed(broken, &mut salvaged);
-            salvage.drain(&mut salvaged);
+            salvage.feed(broken, &mut salvaged, spare);
+            salvage.drain(&mut salvaged, spare);
             rows.extend(salvaged.into_iter().map(|mut row| {
                 row.line = record_line;
                 row
@@ -235,11 +251,11 @@ impl Parser {
             *self = Parser::new(self.delimiter, quoting);
             self.line = line;
             self.recoveries = recoveries;
-            self.feed(rest, rows);
+            self.feed(rest, rows, spare);
         }
     }
 
-    fn emit(&mut self, rows: &mut Vec<Row>) {
+    fn emit(&mut self, rows: &mut Vec<Row>, spare: &mut Spare) {
         let ends = self.ends.get(..self.ends_len).unwrap_or(&[]);
         let output = self.output.get(..self.output_len).unwrap_or(&[]);
         // The row's text checked as UTF-8 once rather than cell by cell (~100 instructions a
@@ -250,8 +266,8 @@ impl Parser {
         let mut start = 0;
         for &end in ends {
             match row_text.and_then(|text| text.get(start..end)) {
-                Some(text) => cells.push(cell_text(text)),
-                None => cells.push(cell(output.get(start..end).unwrap_or(&[]))),
+                Some(text) => cells.push(cell_text(text, spare)),
+                None => cells.push(cell(output.get(start..end).unwrap_or(&[]), spare)),
             }
             start = end;
         }
@@ -296,13 +312,13 @@ impl Parser {
 }
 
 /// Decodes and trims one cell (see [`cell_text`]).
-fn cell(bytes: &[u8]) -> String {
-    cell_text(&decode_value_cow(bytes, None).0)
+fn cell(bytes: &[u8], spare: &mut Spare) -> String {
+    cell_text(&decode_value_cow(bytes, None).0, spare)
 }
 
 /// Trims one decoded cell. A cell like ` "Field 1-2"` (a space before the opening quote, which
 /// csv-core rightly takes literally) is unquoted after trimming.
-fn cell_text(text: &str) -> String {
+fn cell_text(text: &str, spare: &mut Spare) -> String {
     let bytes = text.as_bytes();
     match (bytes.first(), bytes.last()) {
         // Most cells of a wide export: empty.
@@ -310,7 +326,7 @@ fn cell_text(text: &str) -> String {
         // Nothing to trim and nothing to unquote (a quote first is csv-core's own, kept as
         // text): saves `trim`, ~30 instructions a cell.
         (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => {
-            return text.to_string();
+            return spare.string(text);
         }
         _ => {}
     }
@@ -321,7 +337,7 @@ fn cell_text(text: &str) -> String {
         .filter(|inner| !inner.is_empty() && bytes.first() != Some(&b'"'));
     match unquoted {
         Some(inner) => inner.replace("\"\"", "\"").trim().to_string(),
-        None => trimmed.to_string(),
+        None => spare.string(trimmed),
     }
 }
 
