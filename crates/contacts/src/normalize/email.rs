@@ -405,6 +405,32 @@ pub fn emails(list: &mut Vec<Email>, errors: &mut Vec<Error>) {
     if list.is_empty() {
         return;
     }
+    if let [email] = list.as_mut_slice() {
+        if !has_triple_colon(&email.address) {
+            // One address (most records): what the loop below does with it, in place, without
+            // its lists, keys and copies (~1 k instructions a contact; callgrind).
+            text::line(&mut email.label_raw, "email.label", errors);
+            if let Some(label_raw) = email.label_raw.as_deref() {
+                email.label = label::map(label_raw);
+            }
+            email.primary = true; // the only one
+            let checked = match email.address.trim().is_empty() {
+                true => None,
+                false => match email_checked(std::mem::take(&mut email.address)) {
+                    Ok(address) => Some(address),
+                    Err(error) => {
+                        errors.push(error);
+                        None
+                    }
+                },
+            };
+            match checked {
+                Some(address) => email.address = address,
+                None => list.clear(),
+            }
+            return;
+        }
+    }
     let mut kept: Vec<Email> = Vec::with_capacity(list.len());
     let mut keys: Vec<String> = Vec::with_capacity(list.len());
     for mut email in std::mem::take(list) {
@@ -649,6 +675,51 @@ mod tests {
         ] {
             if let Ok(once) = email(raw) {
                 assert_eq!(email(&once).as_deref(), Ok(once.as_str()), "{raw}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_address_in_place_is_what_the_loop_makes_of_it() {
+        // The fast path for a list of one against the general loop, which a second, blank
+        // entry (skipped without a word) sends the same address through.
+        let addresses = [
+            "Ada@Example.ORG",
+            " ada@example.org\t",
+            "Ada Lovelace <ada@example.org>",
+            "ada",
+            "   ",
+            "",
+            "jose\u{301}@example.org",
+            "a@b@c",
+        ];
+        let long = "x".repeat(300);
+        let labels = [None, Some("* Home"), Some("  Work  "), Some(long.as_str())];
+        for address in addresses {
+            for label in &labels {
+                for primary in [false, true] {
+                    let email = Email {
+                        address: address.to_string(),
+                        label_raw: label.map(str::to_string),
+                        primary,
+                        sources: vec![3],
+                        ..Email::default()
+                    };
+                    let blank = Email {
+                        address: " ".into(),
+                        ..Email::default()
+                    };
+                    let (mut one, mut two) = (vec![email.clone()], vec![email, blank]);
+                    let (mut one_errors, mut two_errors) = (Vec::new(), Vec::new());
+                    emails(&mut one, &mut one_errors);
+                    emails(&mut two, &mut two_errors);
+                    assert_eq!(one, two, "{address:?} {label:?}");
+                    assert_eq!(
+                        format!("{one_errors:?}"),
+                        format!("{two_errors:?}"),
+                        "{address:?} {label:?}"
+                    );
+                }
             }
         }
     }

@@ -380,8 +380,14 @@ pub fn phones(list: &mut Vec<Phone>, region: Option<Id>, errors: &mut Vec<Error>
     if list.is_empty() {
         return;
     }
-    let mut kept: Vec<Phone> = Vec::with_capacity(list.len());
-    for mut phone in std::mem::take(list) {
+    // Compacted in place: the phones kept are moved to the front, in order, and the list is
+    // cut after them (its allocation is kept; see `Spare`).
+    let mut kept = 0;
+    for read in 0..list.len() {
+        let Some(slot) = list.get_mut(read) else {
+            break;
+        };
+        let mut phone = std::mem::take(slot);
         if phone.raw.trim().is_empty() {
             // Some readers only fill `number`.
             phone.raw = std::mem::take(&mut phone.number);
@@ -403,7 +409,8 @@ pub fn phones(list: &mut Vec<Phone>, region: Option<Id>, errors: &mut Vec<Error>
         if let Some(label_raw) = phone.label_raw.as_deref() {
             phone.label = label::map(label_raw);
         }
-        if let Some(first) = kept.iter_mut().find(|p| p.number == normalized.number) {
+        let earlier = list.get_mut(..kept).unwrap_or_default();
+        if let Some(first) = earlier.iter_mut().find(|p| p.number == normalized.number) {
             if first.label_raw.is_none() {
                 first.label = phone.label;
                 first.label_raw = phone.label_raw;
@@ -413,9 +420,12 @@ pub fn phones(list: &mut Vec<Phone>, region: Option<Id>, errors: &mut Vec<Error>
         phone.raw = raw;
         phone.number = normalized.number;
         phone.e164 = normalized.e164;
-        kept.push(phone);
+        if let Some(slot) = list.get_mut(kept) {
+            *slot = phone;
+        }
+        kept += 1;
     }
-    *list = kept;
+    list.truncate(kept);
 }
 
 #[cfg(test)]
