@@ -81,7 +81,7 @@ pub(super) fn parse(cleaned: &str, country: Option<Id>) -> Option<(u16, String)>
         }
         let (code, length) = (1..=3).find_map(|length| {
             let code: u16 = digits.get(..length)?.parse().ok()?;
-            DATABASE.by_code(&code).map(|_| (code, length))
+            super::regions_of(code).map(|_| (code, length))
         })?;
         digits.drain(..length);
         (code, digits)
@@ -92,9 +92,13 @@ pub(super) fn parse(cleaned: &str, country: Option<Id>) -> Option<(u16, String)>
         }
         (code, digits)
     };
-    let candidates = match country {
-        Some(meta) => vec![meta],
-        None => DATABASE.by_code(&code)?,
+    let one: [&Metadata; 1];
+    let candidates: &[&Metadata] = match country {
+        Some(meta) => {
+            one = [meta];
+            &one
+        }
+        None => super::regions_of(code)?,
     };
     if candidates.iter().any(|meta| may_strip(meta, &national)) {
         return None;
