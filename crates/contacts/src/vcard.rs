@@ -207,10 +207,12 @@ impl Reader {
         // `logical` holds the name and parameters and ends with the ':'.
         let colon = self.logical.len().saturating_sub(1);
         let head = self.logical.get(..colon).unwrap_or(&[]);
-        let kind = property::kind_of_head(head);
+        let (kind, has_params) = property::kind_of_head(head);
         // Only the head is parsed here, with an empty value.
         // Without a ';' there are no parameters: nothing to parse.
-        let parsed = memchr::memchr(b';', head).and_then(|_| property::parse_head(head, &[]));
+        let parsed = has_params
+            .then(|| property::parse_head(head, &[]))
+            .flatten();
         let params = parsed
             .as_ref()
             .map(|p| (p.is_quoted_printable(), p.is_inline_binary()));
@@ -342,7 +344,8 @@ impl Reader {
         let Some(card) = &mut self.card else { return };
         let (mut text, replaced) = property.text();
         card.charset_replaced |= replaced;
-        if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+        // Only a quoted-printable value can hold a CR: the reader ends a line at any raw one.
+        if property.is_quoted_printable() && memchr::memchr(b'\r', text.as_bytes()).is_some() {
             // Quoted-printable values carry CRLF (=0D=0A) line breaks inside notes and streets.
             text = Cow::Owned(text.replace("\r\n", "\n"));
         }
