@@ -67,24 +67,45 @@ pub(crate) fn fold(text: &str) -> String {
             .collect();
     }
     let mut out = String::with_capacity(text.len());
+    if text.chars().all(is_latin_or_mark) {
+        // Latin letters and combining diacritics (half the generated names, most European
+        // ones): each character decomposed alone, without the NFD iterator's buffering and
+        // reordering (~1 k instructions a name; callgrind). The same output: NFD reorders only
+        // the marks among themselves, and every mark is dropped (`latin_fold_is_exact`).
+        for c in text.chars() {
+            unicode_normalization::char::decompose_canonical(c, |d| fold_char(d, &mut out));
+        }
+        return out;
+    }
     for c in text.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        match c {
-            'ß' | 'ẞ' => out.push_str("ss"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            'œ' | 'Œ' => out.push_str("oe"),
-            'þ' | 'Þ' => out.push_str("th"),
-            'ø' | 'Ø' => out.push('o'),
-            'ł' | 'Ł' => out.push('l'),
-            'đ' | 'Đ' => out.push('d'),
-            'ı' => out.push('i'),
-            '\'' | '\u{2019}' | '\u{02BC}' => {}
-            _ => out.extend(c.to_lowercase()),
-        }
+        fold_char(c, &mut out);
     }
     out
+}
+
+/// ASCII, the Latin letters U+00C0–U+024F and the combining diacritics U+0300–U+036F.
+fn is_latin_or_mark(c: char) -> bool {
+    c.is_ascii() || ('\u{C0}'..='\u{24F}').contains(&c) || ('\u{300}'..='\u{36F}').contains(&c)
+}
+
+/// Appends one character of decomposed text, folded: marks dropped, a few letters spelled
+/// out, apostrophes dropped, lower case.
+fn fold_char(c: char, out: &mut String) {
+    if is_combining_mark(c) {
+        return;
+    }
+    match c {
+        'ß' | 'ẞ' => out.push_str("ss"),
+        'æ' | 'Æ' => out.push_str("ae"),
+        'œ' | 'Œ' => out.push_str("oe"),
+        'þ' | 'Þ' => out.push_str("th"),
+        'ø' | 'Ø' => out.push('o'),
+        'ł' | 'Ł' => out.push('l'),
+        'đ' | 'Đ' => out.push('d'),
+        'ı' => out.push('i'),
+        '\'' | '\u{2019}' | '\u{02BC}' => {}
+        _ => out.extend(c.to_lowercase()),
+    }
 }
 
 /// Splits folded text into tokens.
@@ -303,6 +324,39 @@ pub(crate) fn name_completeness_of(parts: [Option<&str>; 6]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `fold` without the Latin shortcut: the whole text through NFD.
+    fn fold_by_nfd(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.nfd() {
+            fold_char(c, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn latin_fold_is_exact() {
+        // Every character the shortcut takes, alone, after a letter, before a mark and between
+        // two marks in either order: the same as NFD of the whole text.
+        let taken: Vec<char> = ('\u{80}'..='\u{36F}')
+            .filter(|&c| is_latin_or_mark(c))
+            .collect();
+        assert_eq!(taken.len(), 0x24F - 0xC0 + 1 + 0x36F - 0x300 + 1);
+        for &c in &taken {
+            for text in [
+                format!("{c}"),
+                format!("x{c}"),
+                format!("{c}\u{301}"),
+                format!("{c}\u{323}\u{301}"),
+                format!("{c}\u{301}\u{323}"),
+                format!("O'{c} Ab"),
+            ] {
+                assert!(text.chars().all(is_latin_or_mark));
+                assert_eq!(fold(&text), fold_by_nfd(&text), "{text:?}");
+            }
+        }
+        assert_eq!(fold("Ǖrsula Łódź"), "ursula lodz");
+    }
 
     fn name(given: &str, family: &str) -> Name {
         let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
