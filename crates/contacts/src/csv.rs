@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use crate::error::Error;
 use crate::import::{Batch, RawRecord, RecordReader};
 use crate::model::{Address, Contact, Email, Phone, Spare};
+use crate::normalize::text::trim;
 
 pub use columns::{header_key, looks_like_email, looks_like_phone, AddressPart, Columns, Field};
 pub use rows::{Row, RowReader};
@@ -238,7 +239,7 @@ fn record(
             }
             Field::Email(slot) | Field::Phone(slot) => {
                 if let Some(values) = slots.get_mut(slot) {
-                    if !has_google_separator(cell) && cell.trim().len() == cell.len() {
+                    if !has_google_separator(cell) && trim(cell).len() == cell.len() {
                         // One value, already trimmed and not empty (checked above): moved.
                         values.values.push(std::mem::take(cell));
                     } else {
@@ -398,7 +399,7 @@ fn add_address_part(values: &mut SlotValues, part: AddressPart, cell: String, sp
 
 /// Appends the non-empty trimmed lines of a multi-line cell to `out`.
 fn lines(cell: String, out: &mut Vec<String>, spare: &mut Spare) {
-    if !cell.contains(['\n', '\r']) && cell.trim().len() == cell.len() {
+    if !cell.contains(['\n', '\r']) && trim(&cell).len() == cell.len() {
         // One line, already trimmed (nearly every street): moved as it is.
         if !cell.is_empty() {
             out.push(cell);
@@ -467,7 +468,7 @@ fn split_groups(cell: &str) -> Vec<String> {
 fn groups_of(cell: &str) -> impl Iterator<Item = &str> {
     split_google(cell)
         .flat_map(|part| part.split(';'))
-        .map(|group| group.trim().trim_start_matches('*').trim())
+        .map(|group| trim(trim(group).trim_start_matches('*')))
         .filter(|group| !group.is_empty())
 }
 

@@ -73,6 +73,7 @@ pub use tier::{classify, Book, Classification, Tier};
 use crate::model::{
     Address, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Phone, Provenance,
 };
+use crate::normalize::text::trim;
 use crate::store::{ContactStore, Head};
 use keys::{
     address_key, email_key, name_completeness, name_completeness_of, name_key, name_key_hash_of,
@@ -465,7 +466,7 @@ impl<'s> Summary<'s> {
                 summary.name = head.name;
             }
             if summary.organization.is_none() {
-                summary.organization = head.organization.filter(|o| !o.trim().is_empty());
+                summary.organization = head.organization.filter(|o| !trim(o).is_empty());
             }
         }
         summary
@@ -515,7 +516,7 @@ impl Grouping {
             store.head(record, &mut head);
             let has_name = head.name[..4]
                 .iter()
-                .any(|part| part.is_some_and(|p| !p.trim().is_empty()));
+                .any(|part| part.is_some_and(|p| !trim(p).is_empty()));
             if has_name {
                 if let Some(slot) = groups.named.get_mut(record) {
                     *slot = Some(record);

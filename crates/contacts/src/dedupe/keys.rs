@@ -11,6 +11,7 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::model::{Address, Name, Phone};
+use crate::normalize::text::trim;
 
 /// Phone numbers with fewer digits than this never link records: junk like "+123" or a short
 /// extension would otherwise merge strangers. The shortest real E.164 numbers (small island
@@ -317,7 +318,7 @@ pub(crate) fn name_completeness(name: &Name) -> usize {
 pub(crate) fn name_completeness_of(parts: [Option<&str>; 6]) -> usize {
     parts
         .into_iter()
-        .filter(|part| part.is_some_and(|p| !p.trim().is_empty()))
+        .filter(|part| part.is_some_and(|p| !trim(p).is_empty()))
         .count()
 }
 

@@ -452,7 +452,7 @@ pub fn emails(list: &mut Vec<Email>, errors: &mut Vec<Error>) {
                 email.label = label::map(label_raw);
             }
             email.primary = true; // the only one
-            let checked = match email.address.trim().is_empty() {
+            let checked = match text::trim(&email.address).is_empty() {
                 true => None,
                 false => match email_checked(std::mem::take(&mut email.address)) {
                     Ok(address) => Some(address),

@@ -45,7 +45,7 @@ fn meaning(word: &[u8]) -> Option<Meaning> {
 /// dialled as a mobile), work wins over home; a fax or pager is "other" even at home or work,
 /// because it cannot take a call or a text.
 pub fn map(raw: &str) -> Label {
-    let inner = raw.trim();
+    let inner = super::text::trim(raw);
     let inner = inner
         .strip_prefix("_$!<")
         .and_then(|s| s.strip_suffix(">!$_"))

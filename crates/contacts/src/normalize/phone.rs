@@ -404,7 +404,7 @@ pub fn phones(list: &mut Vec<Phone>, region: Option<Id>, errors: &mut Vec<Error>
             break;
         };
         let mut phone = std::mem::take(slot);
-        if phone.raw.trim().is_empty() {
+        if text::trim(&phone.raw).is_empty() {
             // Some readers only fill `number`.
             phone.raw = std::mem::take(&mut phone.number);
         }
