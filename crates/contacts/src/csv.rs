@@ -176,9 +176,9 @@ struct SlotValues {
     has_address: bool,
 }
 
-/// Builds the raw contact of one row; `None` when the row carries nothing at all. The cells are
-/// moved into the contact rather than copied (the row is dropped after this): one malloc +
-/// memcpy + free fewer per non-empty cell.
+/// Builds the raw contact of one row, from `out.spare`; `None` when the row carries nothing at
+/// all. The cells are moved into the contact rather than copied (the caller gives what is left
+/// of the row back to the spare): one malloc + memcpy + free fewer per non-empty cell.
 fn record(
     columns: &Columns,
     cells: &mut [String],
@@ -188,7 +188,7 @@ fn record(
     let spare = &mut out.spare;
     let mut contact = spare.contact();
     let Scratch { slots, slot_order } = scratch;
-    // Every slot as new (the previous row left the ones it used emptied, see below).
+    // Every slot as new: the previous row's values cleared, their lists' capacity kept.
     slot_order.clear();
     slots.truncate(columns.slots.len());
     slots.resize_with(columns.slots.len(), SlotValues::default);
