@@ -19,6 +19,8 @@ mod model;
 pub mod normalize;
 mod store;
 pub mod vcard;
+#[cfg(test)]
+mod walk;
 pub mod xml;
 
 pub use dedupe::{classify, merge, Book, Classification, ContactList, Tier};

@@ -605,15 +605,9 @@ mod tests {
             "a Z0\"\\/\u{0}\u{1}\u{8}\t\n\u{b}\u{c}\r\u{1f}\u{7f}\u{80}é\u{2028}\u{fffd}😀"
                 .chars()
                 .collect();
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut walk = crate::walk::Walk(0x9e37_79b9_7f4a_7c15);
         for _ in 0..200 {
-            let mut text = String::new();
-            for _ in 0..(state % 13) {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                text.push(palette[(state >> 33) as usize % palette.len()]);
-            }
+            let text = walk.text(&palette, 0, 12);
             let contact = full_contact(&text);
             assert_eq!(ours(&contact), serde(&contact), "{text:?}");
         }

@@ -767,21 +767,15 @@ mod tests {
         // `normalize_clean` is `normalize` without the plain-address shortcut for ASCII.
         let local: Vec<char> = "aZ09.-_+!#$%&'*/=?^`{}~\\;,@".chars().collect();
         let domain: Vec<char> = "aZ09.-_@".chars().collect();
-        let mut state: u64 = 0x853c_49e6_748f_ea9b;
-        let mut next = |palette: &[char], most: u64| {
-            let mut text = String::new();
-            for _ in 0..1 + state % most {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                text.push(palette[(state >> 33) as usize % palette.len()]);
-            }
-            text
-        };
+        let mut walk = crate::walk::Walk(0x853c_49e6_748f_ea9b);
         let mut accepted = 0;
         for round in 0..50_000 {
             let tld = ["", ".org", ".CO", ".x"][round % 4];
-            let raw = format!("{}@{}{tld}", next(&local, 8), next(&domain, 6));
+            let raw = format!(
+                "{}@{}{tld}",
+                walk.text(&local, 1, 8),
+                walk.text(&domain, 1, 6)
+            );
             assert!(raw.bytes().all(is_plain), "{raw:?}");
             let ours = normalize(&raw).map(Cow::into_owned);
             let long_way = normalize_clean(&raw).map(Cow::into_owned);

@@ -592,19 +592,10 @@ mod tests {
             Some(Id::DE),
             Some(Id::IN),
         ];
-        let mut state: u64 = 0x1234_5678;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize
-        };
+        let mut walk = crate::walk::Walk(0x1234_5678);
         for _ in 0..3_000 {
-            let len = 1 + next() % 16;
-            let input: String = (0..len)
-                .map(|_| alphabet[next() % alphabet.len()])
-                .collect();
-            let region = regions[next() % regions.len()];
+            let input = walk.text(&alphabet, 1, 16);
+            let region = walk.pick(&regions);
             let copy = input.clone();
             assert!(
                 std::panic::catch_unwind(move || phone(&copy, region)).is_ok(),

@@ -469,16 +469,9 @@ mod tests {
             " a\t\u{7f}éŁʯ\u{2ff}\u{300}\u{85}\u{a0}ÀИ\u{200b}\u{200d}😀\u{c0}\u{ad}"
                 .chars()
                 .collect();
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut walk = crate::walk::Walk(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
-            let mut text = String::new();
-            for _ in 0..1 + state % 7 {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                text.push(palette[(state >> 33) as usize % palette.len()]);
-            }
-            texts.push(text);
+            texts.push(walk.text(&palette, 1, 7));
         }
         for text in &texts {
             assert_eq!(is_clean_line(text), is_clean_line_chars(text), "{text:?}");
