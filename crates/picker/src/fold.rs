@@ -1,0 +1,107 @@
+//! Folding: the form text is searched in, so that "aurelie" finds "Aurélie", "muller" finds
+//! "Müller" and "weiss" finds "Weiß".
+//!
+//! A character folds to its canonical decomposition without combining marks, lower-cased, with
+//! a few letters that do not decompose spelled out ("ß" → "ss", "ø" → "o", "ł" → "l"). The
+//! table of the characters that need more than `char::to_lowercase` is generated
+//! (`fold/table.rs`, by `tools/fold_table.py`) rather than taken from `unicode-normalization`:
+//! the picker ships in the first-load module, where that crate's tables would cost about 60 KB
+//! of gzip, and a search form only needs letters of the scripts that have accents and case.
+//!
+//! Both sides fold the same way: the engine folds the contacts' text when it packs a
+//! [`Book`](crate::Book), and the picker folds what the visitor types.
+
+mod table;
+
+use table::FOLDS;
+
+/// Appends the search form of `text` to `out`.
+pub fn fold_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        fold_char(c, out);
+    }
+}
+
+/// The search form of `text`.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// Appends the search form of one character.
+pub fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        // Apostrophes are dropped, as the table drops the typographic ones: "O'Brien",
+        // "O’Brien" and "obrien" are one search form.
+        if c != '\'' {
+            out.push(c.to_ascii_lowercase());
+        }
+        return;
+    }
+    if is_combining_mark(c) {
+        return;
+    }
+    if let Ok(at) = FOLDS.binary_search_by_key(&c, |&(from, _)| from) {
+        if let Some((_, to)) = FOLDS.get(at) {
+            out.push_str(to);
+        }
+        return;
+    }
+    out.extend(c.to_lowercase());
+}
+
+/// True for the combining marks that decomposition leaves after a letter (the blocks of
+/// combining diacritical marks): a search form drops them, so text typed or stored decomposed
+/// (NFD, as macOS file names are) folds like composed text.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accents_case_and_special_letters_fold() {
+        assert_eq!(fold("Aurélie"), "aurelie");
+        assert_eq!(fold("Müller"), "muller");
+        assert_eq!(fold("Weiß"), "weiss");
+        assert_eq!(fold("WEISS"), "weiss");
+        assert_eq!(fold("Łukasz Żółć"), "lukasz zolc");
+        assert_eq!(fold("Søren Ærø"), "soren aero");
+        assert_eq!(fold("Nguyễn Thị Ánh"), "nguyen thi anh");
+        assert_eq!(fold("Ελένη"), "ελενη");
+        assert_eq!(fold("Ёлка Йошкар"), "елка иошкар");
+        assert_eq!(fold("O’Brien"), "obrien");
+        assert_eq!(fold("O'Brien"), "obrien");
+        assert_eq!(fold("田中 太郎"), "田中 太郎");
+    }
+
+    #[test]
+    fn decomposed_text_folds_like_composed_text() {
+        assert_eq!(fold("Aure\u{301}lie"), fold("Aurélie"));
+        assert_eq!(fold("Mu\u{308}ller"), "muller");
+    }
+
+    #[test]
+    fn the_table_is_sorted_and_its_forms_are_already_folded() {
+        assert!(FOLDS.windows(2).all(|w| w[0].0 < w[1].0));
+        for &(from, to) in FOLDS {
+            assert_eq!(fold(to), to, "{from:?} folds to a form that folds again");
+        }
+    }
+
+    #[test]
+    fn folding_ascii_is_lower_casing() {
+        for byte in (0u8..128).filter(|&b| b != b'\'') {
+            let c = char::from(byte);
+            assert_eq!(fold(&c.to_string()), c.to_ascii_lowercase().to_string());
+        }
+    }
+}

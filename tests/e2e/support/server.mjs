@@ -1,0 +1,66 @@
+// A static file server over the repository root, for the end-to-end tests and the browser
+// benchmark: what "any static file server" does for the demo, plus per-test headers (a CSP)
+// and a second origin (another port) to play the CDN.
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+
+const types = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+  ".csv": "text/csv; charset=utf-8",
+  ".vcf": "text/vcard",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+};
+
+/**
+ * Starts a server on a free loopback port.
+ * - `headers(path)`: extra response headers for a path (e.g. a Content-Security-Policy).
+ * - `pages`: path → HTML text served instead of a file (test pages that are not in the tree).
+ * - `cors`: send `Access-Control-Allow-Origin: *` (a CDN does).
+ * Returns `{ url, close() }`; `url` ends without a slash.
+ */
+export async function serve({ headers = () => ({}), pages = {}, cors = false } = {}) {
+  const server = createServer(async (request, response) => {
+    const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
+    const extra = { "Cache-Control": "no-store", ...headers(path) };
+    if (cors) extra["Access-Control-Allow-Origin"] = "*";
+    if (path in pages) {
+      response.writeHead(200, { "Content-Type": types[".html"], ...extra });
+      response.end(pages[path]);
+      return;
+    }
+    const file = normalize(join(root, path.endsWith("/") ? path + "index.html" : path));
+    if (!file.startsWith(root + sep) && file !== root) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) throw new Error("not a file");
+      const body = await readFile(file);
+      response.writeHead(200, {
+        "Content-Type": types[extname(file)] ?? "application/octet-stream",
+        "Content-Length": body.length,
+        ...extra,
+      });
+      response.end(body);
+    } catch {
+      response.writeHead(404, { "Content-Type": "text/plain", ...extra }).end("not found");
+    }
+  });
+  await new Promise((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((done) => server.close(done)),
+  };
+}
