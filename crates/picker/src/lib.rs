@@ -2,12 +2,15 @@
 //!
 //! - [`Book`]: the imported contacts, packed by the engine and decoded a row at a time.
 //! - [`fold`]: the search form of text (case and accents folded).
+//! - [`Selection`]: the entries picked, one bit each, kept over searching and sorting.
 
 mod book;
 mod error;
 pub mod fold;
+mod selection;
 
 pub use book::{
     fallback_name_order, Book, BookBuilder, Duplicate, Entry, Merge, Reason, FIELD_SEPARATOR,
 };
 pub use error::Error;
+pub use selection::{Iter, Selection};
