@@ -1,0 +1,166 @@
+//! The list: a multi-select listbox, virtualized. Only the rows on screen (plus an overscan)
+//! exist in the page, at a fixed height; the list's full height and the rows' offset are set
+//! through the CSSOM, never a `style` attribute (a strict CSP's `style-src` would block those).
+//!
+//! Keyboard (WAI-ARIA APG, multi-select listbox): arrows, Home, End, Page Up/Down move the
+//! focused option; Space toggles it; Shift+arrows move and toggle; Shift+Space selects from the
+//! last toggled option; Ctrl+A selects all shown (again: none). Focus stays on the listbox and
+//! `aria-activedescendant` names the focused option (both inside one shadow root: ID
+//! references do not cross it).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+use crate::components::contact_row::{option_id, ContactRow};
+use crate::hooks::use_list_metrics::{scroll_to_show, use_list_metrics, window_of};
+use crate::i18n::Strings;
+use crate::state::PickerState;
+
+/// A row's height in CSS pixels (the stylesheet's `.option` height).
+pub const ROW_HEIGHT: f64 = 56.0;
+
+/// Rows rendered above and below the visible ones, so a fling shows no blank rows.
+const OVERSCAN: usize = 8;
+
+/// Properties of [`ContactList`].
+#[derive(Properties, PartialEq)]
+pub struct ContactListProps {
+    /// The picker's state.
+    pub picker: UseReducerHandle<PickerState>,
+    /// The interface's words.
+    pub strings: Rc<Strings>,
+    /// The listbox element, for focus from the search box.
+    pub list: NodeRef,
+}
+
+/// The contacts shown, as a listbox.
+#[component]
+pub fn ContactList(props: &ContactListProps) -> Html {
+    let state = &props.picker.0;
+    let view = state.view.clone();
+    let count = view.len();
+    let metrics = use_list_metrics(props.list.clone(), ROW_HEIGHT);
+    // The focused option is always rendered: the window follows it (a scroll the effect
+    // below then makes real).
+    let scroll_top = match state.active {
+        Some(active) if active < count => scroll_to_show(active, ROW_HEIGHT, metrics),
+        _ => metrics.scroll_top,
+    };
+    let window = window_of(count, ROW_HEIGHT, OVERSCAN, scroll_top, metrics.height);
+
+    // Decoded entries of the rows on screen, kept while the book is the same.
+    let decoded = use_mut_ref(|| (0usize, HashMap::<u32, Rc<picker::Entry>>::new()));
+
+    let sizer = use_node_ref();
+    let rows = use_node_ref();
+    {
+        let sizer = sizer.clone();
+        let rows = rows.clone();
+        let list = props.list.clone();
+        use_effect_with((count, window.first, scroll_top.to_bits()), move |(count, first, scroll)| {
+            let height = format!("{}px", *count as f64 * ROW_HEIGHT);
+            if let Some(sizer) = sizer.cast::<HtmlElement>() {
+                let _ = sizer.style().set_property("height", &height);
+            }
+            if let Some(rows) = rows.cast::<HtmlElement>() {
+                let offset = format!("translateY({}px)", *first as f64 * ROW_HEIGHT);
+                let _ = rows.style().set_property("transform", &offset);
+            }
+            if let Some(list) = list.cast::<HtmlElement>() {
+                let wanted = f64::from_bits(*scroll).round() as i32;
+                if list.scroll_top() != wanted {
+                    list.set_scroll_top(wanted);
+                }
+            }
+        });
+    }
+
+    let dispatch = props.picker.dispatcher();
+    let onkeydown = {
+        let dispatch = dispatch.clone();
+        let page = window.page;
+        move |event: KeyboardEvent| {
+            let ctrl = event.ctrl_key() || event.meta_key();
+            let key = match event.key().as_str() {
+                "ArrowUp" => picker::Key::Up,
+                "ArrowDown" => picker::Key::Down,
+                "Home" => picker::Key::Home,
+                "End" => picker::Key::End,
+                "PageUp" => picker::Key::PageUp,
+                "PageDown" => picker::Key::PageDown,
+                " " | "Spacebar" => picker::Key::Space,
+                "a" | "A" if ctrl => picker::Key::A,
+                _ => return,
+            };
+            event.prevent_default();
+            dispatch.dispatch(picker::Action::Key {
+                key,
+                shift: event.shift_key(),
+                ctrl,
+                page,
+            });
+        }
+    };
+    let onfocus = {
+        let dispatch = dispatch.clone();
+        let needs_active = state.active.is_none() && count > 0;
+        move |_: FocusEvent| {
+            if needs_active {
+                dispatch.dispatch(picker::Action::Activate(0));
+            }
+        }
+    };
+    let on_click = dispatch
+        .to_callback()
+        .reform(|(position, shift): (usize, bool)| picker::Action::Click { position, shift });
+
+    let book = state.book.clone();
+    let book_id = Rc::as_ptr(&book) as usize;
+    let rows_html: Html = {
+        let mut cache = decoded.borrow_mut();
+        if cache.0 != book_id {
+            *cache = (book_id, HashMap::new());
+        }
+        // Keep only what is near the window, so the cache never grows with scrolling.
+        let wanted: Vec<u32> = view
+            .get(window.first..window.last)
+            .unwrap_or(&[])
+            .to_vec();
+        cache.1.retain(|index, _| wanted.contains(index));
+        wanted
+            .iter()
+            .enumerate()
+            .map(|(offset, &index)| {
+                let entry = cache
+                    .1
+                    .entry(index)
+                    .or_insert_with(|| Rc::new(book.entry(index)))
+                    .clone();
+                let position = window.first + offset;
+                html! {
+                    <ContactRow key={index} {index} {entry} {position} set_size={count}
+                        selected={state.selection.contains(index)}
+                        active={state.active == Some(position)}
+                        chosen={state.chosen_email(index)}
+                        strings={props.strings.clone()} on_click={on_click.clone()} />
+                }
+            })
+            .collect()
+    };
+    let active_id = state
+        .active
+        .and_then(|position| view.get(position))
+        .map(|&index| option_id(index));
+    html! {
+        <div class="list" part="list" id="cp-list" role="listbox" tabindex="0"
+            aria-multiselectable="true" aria-label={props.strings.get("list.label", &[])}
+            aria-activedescendant={active_id} ref={props.list.clone()} {onkeydown} {onfocus}>
+            <div class="list__sizer" role="presentation" ref={sizer}>
+                <div class="list__rows" role="presentation" ref={rows}>{ rows_html }</div>
+            </div>
+        </div>
+    }
+}

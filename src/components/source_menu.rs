@@ -1,0 +1,82 @@
+//! The menu of sources the host enabled.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::components::icon::Icon;
+use crate::hooks::use_autofocus::use_autofocus;
+use crate::i18n::Strings;
+use crate::source::SourceKind;
+
+/// Properties of [`SourceMenu`].
+#[derive(Properties, PartialEq)]
+pub struct SourceMenuProps {
+    /// The sources, in order.
+    pub sources: Vec<SourceKind>,
+    /// The interface's words.
+    pub strings: Rc<Strings>,
+    /// A source was chosen.
+    pub on_choose: Callback<SourceKind>,
+    /// Move focus to the first source.
+    pub autofocus: bool,
+}
+
+/// A list of buttons, one a source: icon, name, and a line on what it does.
+#[component]
+pub fn SourceMenu(props: &SourceMenuProps) -> Html {
+    let first = use_node_ref();
+    use_autofocus(first.clone(), props.autofocus);
+    let strings = &props.strings;
+    let items: Html = props
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(position, source)| {
+            let (label, hint) = match source {
+                SourceKind::File => (
+                    strings.get("source.file", &[]),
+                    strings.get("source.file.hint", &[]),
+                ),
+                SourceKind::Device => (
+                    strings.get("source.device", &[]),
+                    strings.get("source.device.hint", &[]),
+                ),
+                SourceKind::Account(_) => {
+                    let brand = source.brand().unwrap_or_default();
+                    (
+                        brand.to_string(),
+                        strings.get("source.account.hint", &[("brand", brand)]),
+                    )
+                }
+            };
+            let onclick = {
+                let source = source.clone();
+                props.on_choose.reform(move |_: MouseEvent| source.clone())
+            };
+            let node = if position == 0 {
+                first.clone()
+            } else {
+                NodeRef::default()
+            };
+            html! {
+                <li key={source.id().to_string()}>
+                    <button type="button" class="source" part="source" ref={node} {onclick}
+                        data-source={source.id().to_string()}>
+                        <Icon kind={source.icon()} />
+                        <span class="source__text">
+                            <span class="source__label">{ label }</span>
+                            <span class="source__hint">{ hint }</span>
+                        </span>
+                    </button>
+                </li>
+            }
+        })
+        .collect();
+    html! {
+        <div class="menu" part="menu">
+            <p class="menu__intro" id="cp-menu-intro">{ strings.get("menu.intro", &[]) }</p>
+            <ul class="menu__list" aria-labelledby="cp-menu-intro">{ items }</ul>
+        </div>
+    }
+}

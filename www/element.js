@@ -1,0 +1,352 @@
+// <contact-picker>: the custom element a page embeds. A small class: it makes an open shadow
+// root, loads the UI wasm module (Yew) and mounts it into a <div> there, forwards attribute
+// changes, turns the widget's reports into bubbling, composed CustomEvents and host callbacks,
+// and starts the import engine (a second wasm module, in a Web Worker) on the first import.
+//
+// Attributes (each also an option of `configure()`, camelCased):
+//   sources="file device"      the sources offered, in menu order
+//   mode="inline|modal"        inline in the page (default), or a modal dialog
+//   locale="fr"                interface language and sort order (default: the page's lang)
+//   region="FR"                default phone region (default: from the visitor's languages)
+//   selection-limit="50"       at most this many contacts can be selected
+//   sort="name|source"         sort by name (default) or keep the source's order
+//   shape="cloudsponge"        hand over contacts in CloudSponge's shape instead of ours
+//   fill-input="#invitees"     a textarea or input to fill with the chosen addresses
+//   display-select-all-none, skip-source-menu, skip-contacts-display   ("true"/"false")
+
+import styles from "./styles.js";
+import { EngineClient, wasmAllowed } from "./engine/client.js";
+
+const ATTRIBUTES = {
+  sources: "sources",
+  mode: "mode",
+  locale: "locale",
+  region: "region",
+  "selection-limit": "selectionLimit",
+  sort: "sort",
+  shape: "shape",
+  "fill-input": "fillInput",
+  "display-select-all-none": "displaySelectAllNone",
+  "skip-source-menu": "skipSourceMenu",
+  "skip-contacts-display": "skipContactsDisplay",
+};
+const FLAGS = new Set(["displaySelectAllNone", "skipSourceMenu", "skipContactsDisplay"]);
+
+/** Options every element on the page starts from (`ContactPicker.configure`). */
+export const pageOptions = {};
+
+let ui = null;
+/** The UI module, loaded once per page. Rejects with `code: "csp"` when WebAssembly is blocked. */
+function loadUi() {
+  ui ??= (async () => {
+    if (!(await wasmAllowed())) {
+      throw Object.assign(new Error("the page's Content-Security-Policy blocks WebAssembly (add 'wasm-unsafe-eval' to script-src)"), { code: "csp" });
+    }
+    const module = await import("./ui/contact_picker.js");
+    await module.default({ module_or_path: new URL("./ui/contact_picker_bg.wasm", import.meta.url) });
+    return module;
+  })();
+  ui.catch(() => {
+    ui = null; // a later attempt may work (a network error); a CSP refusal will fail again
+  });
+  return ui;
+}
+
+/** The region of the first of the visitor's languages that names one: `fr-FR` → `FR`. */
+function regionFromLanguages(languages) {
+  for (const tag of languages) {
+    const part = tag.split(/[-_]/).slice(1).find((p) => /^[a-z]{2}$/i.test(p));
+    if (part) return part.toUpperCase();
+  }
+  return "";
+}
+
+const CSP_MESSAGE = {
+  en: "The contact picker cannot run on this page: its security policy blocks WebAssembly.",
+  fr: "Le sélecteur de contacts ne peut pas fonctionner sur cette page : sa politique de sécurité bloque WebAssembly.",
+};
+
+export class ContactPickerElement extends HTMLElement {
+  static observedAttributes = Object.keys(ATTRIBUTES);
+
+  /** Registers the element (under another tag, or in a scoped registry, if asked). */
+  static define(tag = "contact-picker", registry = globalThis.customElements) {
+    if (registry && !registry.get(tag)) registry.define(tag, this);
+    return this;
+  }
+
+  #options = {};
+  #mount = null;
+  #widget = null;
+  #mounting = null;
+  #engine = null;
+  #focusBefore = null;
+
+  connectedCallback() {
+    if (!this.shadowRoot) {
+      const root = this.attachShadow({ mode: "open" });
+      adoptStyles(root);
+      this.#mount = document.createElement("div");
+      this.#mount.className = "root";
+      this.#mount.setAttribute("part", "root");
+      root.append(this.#mount);
+    }
+    if (this.options.mode === "modal") {
+      // Closed until opened: load when the page is idle, so that open() is instant.
+      const idle = globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 200));
+      idle(() => this.isConnected && this.#ready().catch(() => {}));
+    } else {
+      this.#ready().catch(() => {});
+    }
+  }
+
+  disconnectedCallback() {
+    // Moved within the page: connectedCallback comes right after; only a real removal unmounts.
+    queueMicrotask(() => {
+      if (this.isConnected) return;
+      this.#widget?.destroy();
+      this.#widget = null;
+      this.#mounting = null;
+      this.#engine?.terminate();
+      this.#engine = null;
+    });
+  }
+
+  attributeChangedCallback() {
+    this.#widget?.update(this.options);
+  }
+
+  /** Sets options (CloudSponge-style names; see the README's table). */
+  configure(options = {}) {
+    Object.assign(this.#options, options);
+    this.#widget?.update(this.options);
+    return this;
+  }
+
+  /** The options in effect: defaults < ContactPicker.configure < configure() < attributes. */
+  get options() {
+    const merged = { ...pageOptions, ...this.#options };
+    for (const [attribute, key] of Object.entries(ATTRIBUTES)) {
+      const value = this.getAttribute(attribute);
+      if (value === null) continue;
+      merged[key] = FLAGS.has(key) ? value !== "false" : key === "selectionLimit" ? Number(value) : value;
+    }
+    if (Array.isArray(merged.sources)) merged.sources = merged.sources.join(" ");
+    if (typeof merged.selectionLimit === "function") merged.selectionLimit = Number(merged.selectionLimit());
+    merged.locale ||= this.closest("[lang]")?.lang || document.documentElement.lang || navigator.language || "en";
+    merged.region ||= regionFromLanguages(navigator.languages ?? [navigator.language ?? ""]);
+    merged.strings = { ...(merged.localeData ?? {}), ...(merged.strings ?? {}) };
+    merged.deviceSupported = "contacts" in navigator && "select" in navigator.contacts && window.top === window.self;
+    merged.mode = merged.mode === "modal" ? "modal" : "inline";
+    return merged;
+  }
+
+  /** Opens the widget at a source ("file", "device", a provider), or at the menu. */
+  async launch(source) {
+    if (this.options.beforeLaunch?.() === false) return;
+    (await this.#ready()).launch(source ?? undefined);
+  }
+
+  /** Opens the widget at the menu. */
+  open() {
+    return this.launch();
+  }
+
+  /** Closes the dialog (modal mode). */
+  async close() {
+    this.#widget?.close();
+  }
+
+  #ready() {
+    if (this.#widget) return Promise.resolve(this.#widget);
+    this.#mounting ??= loadUi().then(
+      (module) => {
+        this.#widget = module.mount(this.#mount, this.#host(), this.options);
+        return this.#widget;
+      },
+      (error) => {
+        this.#mounting = null;
+        if (error.code === "csp") this.#showCspMessage(error);
+        else this.#emit("error", { code: "load", message: String(error?.message ?? error) });
+        throw error;
+      },
+    );
+    return this.#mounting;
+  }
+
+  #showCspMessage(error) {
+    const language = (this.options.locale || "en").slice(0, 2).toLowerCase();
+    const message = document.createElement("p");
+    message.className = "csp-message";
+    message.setAttribute("part", "message");
+    message.setAttribute("role", "alert");
+    message.textContent = this.options.strings?.["error.csp.page"] ?? CSP_MESSAGE[language] ?? CSP_MESSAGE.en;
+    this.#mount.replaceChildren(message);
+    this.#emit("error", { code: "csp", message: error.message });
+  }
+
+  /** The object the wasm calls back (see src/bridge.rs). */
+  #host() {
+    return {
+      emit: (name, detail) => this.#emit(name, detail),
+      allows: (hook) => this.options[hook]?.() !== false,
+      importFiles: (files, onEvent) => this.#import(Array.from(files), "file", onEvent),
+      importDevice: (onEvent) => this.#importDevice(onEvent),
+      problems: (start, count) => this.#engineClient().problems(start, count),
+      submit: (source, entries, chosen) => this.#submit(source, entries, chosen),
+      rememberFocus: () => {
+        this.#focusBefore = document.activeElement;
+      },
+      restoreFocus: () => {
+        const target = this.#focusBefore;
+        this.#focusBefore = null;
+        if (target?.isConnected && typeof target.focus === "function") target.focus();
+      },
+    };
+  }
+
+  #engineClient() {
+    this.#engine ??= new EngineClient({ baseUrl: new URL("./engine/", import.meta.url).href });
+    return this.#engine;
+  }
+
+  #import(files, source, onEvent) {
+    const options = this.options;
+    let cancelled = false;
+    const job = this.#engineClient().importFiles(
+      files,
+      { region: options.region, merge: true, locale: options.locale },
+      async (event) => {
+        if (cancelled) return;
+        if (event.type === "done") {
+          try {
+            await this.#beforeDisplay(event, source, options);
+          } catch (error) {
+            console.error("contact-picker: the host's filter or beforeDisplayContacts failed", error);
+          }
+          if (cancelled) return;
+          options.afterImport?.(source, true);
+        } else if (event.type === "error") {
+          options.afterImport?.(source, false);
+        }
+        onEvent(event);
+        if (event.type === "done" && event.display === false) this.close();
+      },
+    );
+    return {
+      cancel() {
+        cancelled = true;
+        job.cancel();
+      },
+    };
+  }
+
+  /** The host's `filter` hides contacts; `beforeDisplayContacts` may see them all, or refuse. */
+  async #beforeDisplay(event, source, options) {
+    if (typeof options.filter !== "function" && typeof options.beforeDisplayContacts !== "function") return;
+    const shape = options.shape === "cloudsponge" ? "cloudsponge" : "contact-picker";
+    const hidden = new Uint8Array(event.count);
+    const all = [];
+    const batch = 2000;
+    for (let start = 0; start < event.count; start += batch) {
+      const indexes = Uint32Array.from({ length: Math.min(batch, event.count - start) }, (_, i) => start + i);
+      const contacts = parseContacts(await this.#engineClient().contactsJson(indexes, new Uint32Array(indexes.length), shape), shape);
+      contacts.forEach((contact, i) => {
+        if (typeof options.filter === "function" && !options.filter(contact)) hidden[start + i] = 1;
+        else all.push(contact);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    if (typeof options.filter === "function") event.hidden = hidden;
+    if (typeof options.beforeDisplayContacts === "function" && options.beforeDisplayContacts(all, source, null) === false) {
+      event.display = false;
+    }
+  }
+
+  #importDevice(onEvent) {
+    const properties = ["name", "email", "tel", "address"];
+    let inner = null;
+    let cancelled = false;
+    (async () => {
+      try {
+        const supported = (await navigator.contacts.getProperties?.()) ?? properties;
+        const picked = await navigator.contacts.select(properties.filter((p) => supported.includes(p)), { multiple: true });
+        if (cancelled) return;
+        const file = new File([JSON.stringify(picked)], "device.json", { type: "application/json" });
+        inner = this.#import([file], "device", onEvent);
+      } catch (error) {
+        if (!cancelled) onEvent({ type: "error", code: "device", message: String(error?.message ?? error) });
+      }
+    })();
+    return {
+      cancel() {
+        cancelled = true;
+        inner?.cancel();
+      },
+    };
+  }
+
+  async #submit(source, entries, chosen) {
+    const options = this.options;
+    const shape = options.shape === "cloudsponge" ? "cloudsponge" : "contact-picker";
+    const contacts = parseContacts(await this.#engineClient().contactsJson(entries, chosen, shape), shape);
+    if (options.fillInput) fillInput(options.fillInput, contacts, shape);
+    this.#emit("submit", { contacts, source });
+    return contacts.length;
+  }
+
+  #emit(name, detail = {}) {
+    this.dispatchEvent(new CustomEvent(`contact-picker-${name}`, { detail, bubbles: true, composed: true }));
+    const options = this.options;
+    try {
+      if (name === "submit") options.afterSubmitContacts?.(detail.contacts, detail.source, null);
+      if (name === "close") options.afterClosing?.();
+      if (name === "open") options.afterLaunch?.(detail.source || undefined);
+    } catch (error) {
+      console.error(`contact-picker: the host's callback for ${name} failed`, error);
+    }
+  }
+}
+
+/** Parses the engine's JSON; CloudSponge's contacts get CloudSponge's methods. */
+function parseContacts(text, shape) {
+  const contacts = JSON.parse(text);
+  if (shape === "cloudsponge") {
+    for (const contact of contacts) {
+      Object.defineProperties(contact, {
+        selectedEmail: { value: () => contact.email?.[0]?.address ?? "", enumerable: false },
+        primaryEmail: { value: () => contact.email?.[0]?.address ?? "", enumerable: false },
+        fullName: { value: () => [contact.first_name, contact.last_name].filter(Boolean).join(" "), enumerable: false },
+      });
+    }
+  }
+  return contacts;
+}
+
+/** Writes the chosen addresses, comma-separated, into the host's field, as typing would. */
+function fillInput(selector, contacts, shape) {
+  const field = typeof selector === "string" ? document.querySelector(selector) : selector;
+  if (!field || !("value" in field)) return;
+  const addresses = contacts
+    .map((c) => (shape === "cloudsponge" ? c.selectedEmail() : c.chosen_email ?? c.emails?.[0]?.address))
+    .filter(Boolean);
+  field.value = addresses.join(", ");
+  field.dispatchEvent(new Event("input", { bubbles: true }));
+  field.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+let sheet = null;
+function adoptStyles(root) {
+  // A constructed stylesheet needs no 'unsafe-inline' in a strict CSP's style-src.
+  if ("adoptedStyleSheets" in root && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(styles);
+    }
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    const style = document.createElement("style");
+    style.textContent = styles;
+    root.append(style);
+  }
+}
