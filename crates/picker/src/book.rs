@@ -381,6 +381,15 @@ impl Book {
         self.span(self.haystack_ends, index as usize)
     }
 
+    /// Where the search text of the entry at `index` ends in [`Book::haystack`] (0 out of
+    /// range): the search walks the entries in order with it, one read an entry.
+    pub(crate) fn haystack_end(&self, index: usize) -> usize {
+        if index >= self.count {
+            return 0;
+        }
+        read_u32(&self.bytes, self.haystack_ends + 4 * index).map_or(0, |end| end as usize)
+    }
+
     /// The search text of the entry at `index`.
     pub fn haystack_of(&self, index: u32) -> &[u8] {
         self.haystack()

@@ -3,14 +3,18 @@
 //! - [`Book`]: the imported contacts, packed by the engine and decoded a row at a time.
 //! - [`fold`]: the search form of text (case and accents folded).
 //! - [`Selection`]: the entries picked, one bit each, kept over searching and sorting.
+//! - [`search`](mod@search): search as you type over a book ([`Query`], [`search()`]), prefix
+//!   matches first.
 
 mod book;
 mod error;
 pub mod fold;
+pub mod search;
 mod selection;
 
 pub use book::{
     fallback_name_order, Book, BookBuilder, Duplicate, Entry, Merge, Reason, FIELD_SEPARATOR,
 };
 pub use error::Error;
+pub use search::{search, Index, Matches, Query};
 pub use selection::{Iter, Selection};
