@@ -5,12 +5,15 @@
 //! - [`Selection`]: the entries picked, one bit each, kept over searching and sorting.
 //! - [`search`](mod@search): search as you type over a book ([`Query`], [`search()`]), prefix
 //!   matches first.
+//! - [`State`], [`Action`], [`reduce`]: the widget's state and its reducer (yew's
+//!   `use_reducer` shape, pure), with the APG multi-select listbox keyboard model.
 
 mod book;
 mod error;
 pub mod fold;
 pub mod search;
 mod selection;
+mod state;
 
 pub use book::{
     fallback_name_order, Book, BookBuilder, Duplicate, Entry, Merge, Reason, FIELD_SEPARATOR,
@@ -18,3 +21,4 @@ pub use book::{
 pub use error::Error;
 pub use search::{search, Index, Matches, Query};
 pub use selection::{Iter, Selection};
+pub use state::{reduce, Action, Key, Notice, Sort, State};
