@@ -251,6 +251,21 @@ impl ContactList {
         contact
     }
 
+    /// The id of the contact at `position` (`""` when out of range): what [`ContactList::get`]
+    /// gives as `id`, read from the store without decoding or merging the contact. A merged
+    /// contact keeps the id of its first record. For callers that resolve the ids named by
+    /// [`DuplicateNote`]s to positions.
+    pub fn id(&self, position: usize) -> &str {
+        let record = match &self.grouping {
+            Some(grouping) => match Self::members(grouping, position).first() {
+                Some(&record) => record,
+                None => return "",
+            },
+            None => position,
+        };
+        self.store.id(record)
+    }
+
     /// Every contact, in order, decoded (and merged) one at a time.
     pub fn iter(&self) -> impl Iterator<Item = Contact> + '_ {
         (0..self.len()).map(|position| self.get(position))
@@ -1101,6 +1116,12 @@ mod tests {
             list.for_each_in(3..7, |contact| middle.push(contact.clone()));
             assert_eq!(middle, lent[3..7]);
             list.for_each_in(list.len()..list.len() + 5, |_| panic!("out of range"));
+            // `id` reads what `get` gives, without merging.
+            assert!(lent
+                .iter()
+                .enumerate()
+                .all(|(position, contact)| list.id(position) == contact.id));
+            assert_eq!(list.id(list.len()), "");
         }
     }
 

@@ -9,6 +9,12 @@
 //! Memory: the importer holds at most the current incomplete record (a vCard, a CSV row) of
 //! the input, never the whole file, except for JSON and XML, which are buffered once and parsed
 //! at the end (a provider answer is one document).
+//!
+//! Several inputs: [`Importer::next_input`] ends one input (as [`Importer::finish`] would) and
+//! starts the next, into the same store, each with its own name, character set and format;
+//! [`Importer::finish_list`] then merges across all of them. The result is exactly what reading
+//! each input alone with merging off, then [`crate::merge`] of all their contacts, gives (the
+//! command line's `normalize a.csv b.vcf`), without ever holding the contacts as values.
 
 use crate::charset::StreamDecoder;
 use crate::dedupe::ContactList;
@@ -135,7 +141,8 @@ impl ImportList {
     }
 }
 
-/// Reads one input incrementally. See the module documentation.
+/// Reads one input, or several one after another, incrementally. See the module
+/// documentation.
 pub struct Importer {
     options: Options,
     stage: Stage,
@@ -144,6 +151,10 @@ pub struct Importer {
     contacts: ContactStore,
     problems: Vec<Problem>,
     progress: Progress,
+    /// The format of the first input that had a recognized one, once that input has ended.
+    format: Option<Format>,
+    /// Records and problems there were when the current input started.
+    input_start: (u64, usize),
 }
 
 impl Importer {
@@ -157,7 +168,21 @@ impl Importer {
             contacts: ContactStore::new(),
             problems: Vec::new(),
             progress: Progress::default(),
+            format: None,
+            input_start: (0, 0),
         }
+    }
+
+    /// Ends the current input and starts the next one, called `source` (its name in the
+    /// contacts' `source`, ids and problem locations), into the same importer: the current
+    /// input's reader is flushed (a record cut off at its end is reported as truncated, under
+    /// its own name), and the next input's character set and format are detected anew from its
+    /// own first bytes. Progress figures keep adding up over all inputs.
+    pub fn next_input(&mut self, source: &str) {
+        self.end_input();
+        self.options.source = source.to_string();
+        self.stage = Stage::Sniffing(Vec::new());
+        self.input_start = (self.progress.records, self.problems.len());
     }
 
     /// Feeds the next chunk of the input.
@@ -194,6 +219,24 @@ impl Importer {
 
     /// Like [`Importer::finish`], with the contacts left compact, to be read one at a time.
     pub fn finish_list(mut self) -> ImportList {
+        self.end_input();
+        let contacts = if self.options.merge {
+            ContactList::merged(self.contacts)
+        } else {
+            ContactList::plain(self.contacts)
+        };
+        ImportList {
+            format: self.format,
+            contacts,
+            problems: self.problems,
+            progress: self.progress,
+        }
+    }
+
+    /// The current input has ended: flushes its reader, and reports it as empty when a format
+    /// was recognized but it gave neither a record nor a problem. Further bytes (none are fed
+    /// before [`Importer::next_input`]) would be counted and dropped.
+    fn end_input(&mut self) {
         if let Stage::Sniffing(_) = self.stage {
             self.start_reading();
         }
@@ -210,22 +253,15 @@ impl Importer {
             reader.feed(&self.decoded, &mut self.batch);
             reader.finish(&mut self.batch);
         }
+        self.stage = Stage::Unknown;
         self.drain_batch();
-        if format.is_some() && self.progress.records == 0 && self.problems.is_empty() {
+        let (records, problems) = self.input_start;
+        if format.is_some() && self.progress.records == records && self.problems.len() == problems {
             self.problems
                 .push(Problem::new(&self.options.source, 0, Error::Empty));
+            self.progress.problems = self.problems.len() as u64;
         }
-        let contacts = if self.options.merge {
-            ContactList::merged(self.contacts)
-        } else {
-            ContactList::plain(self.contacts)
-        };
-        ImportList {
-            format,
-            contacts,
-            problems: self.problems,
-            progress: self.progress,
-        }
+        self.format = self.format.or(format);
     }
 
     fn start_reading(&mut self) {

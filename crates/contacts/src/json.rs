@@ -739,6 +739,19 @@ impl JsonWriter {
         writer::contact(&mut self.out, contact);
     }
 
+    /// Appends a contact as [`push`](JsonWriter::push) does, with, when `chosen` is given, one
+    /// more key last in its object: `chosen_email`, the address a picker's visitor chose among
+    /// the contact's `emails` (the schema's optional property, present only on contacts a
+    /// picker submitted). With `None` the text is exactly what `push` writes.
+    pub fn push_with_chosen_email(&mut self, contact: &crate::Contact, chosen: Option<&str>) {
+        if self.ended {
+            return;
+        }
+        self.out.push_str(if self.empty { "\n" } else { ",\n" });
+        self.empty = false;
+        writer::contact_with_chosen_email(&mut self.out, contact, chosen);
+    }
+
     /// Writes the closing bracket (once).
     pub fn end(&mut self) {
         if !self.ended {
@@ -1018,6 +1031,46 @@ mod tests {
             escape_non_ascii("a\u{7f}\u{80}\u{ffff}\u{10000}"),
             "a\u{7f}\\u0080\\uffff\\ud800\\udc00"
         );
+    }
+
+    #[test]
+    fn the_chosen_email_is_the_last_key_and_only_when_given() {
+        let mut contact = crate::Contact::default();
+        contact.name.display = Some("Zoë".into());
+        contact.emails = vec![
+            crate::Email {
+                address: "zoe@example.org".into(),
+                primary: true,
+                ..crate::Email::default()
+            },
+            crate::Email {
+                address: "zoë@exemple.fr".into(),
+                ..crate::Email::default()
+            },
+        ];
+        let mut plain = JsonWriter::ascii();
+        plain.push(&contact);
+        plain.push(&contact);
+        plain.end();
+        let mut chosen = JsonWriter::ascii();
+        chosen.push_with_chosen_email(&contact, None);
+        chosen.push_with_chosen_email(&contact, Some("zoë@exemple.fr"));
+        chosen.end();
+        let (plain, chosen) = (plain.take(), chosen.take());
+        let lines: Vec<&str> = chosen.lines().collect();
+        assert_eq!(lines.get(1), plain.lines().nth(1).as_ref());
+        let second = plain.lines().nth(2).unwrap_or_default();
+        let expected = format!(
+            "{},\"chosen_email\":\"zo\\u00eb@exemple.fr\"}}",
+            second.trim_end_matches('}')
+        );
+        assert_eq!(lines.get(2).copied(), Some(expected.as_str()));
+        let value: Value = serde_json::from_str(&chosen).unwrap_or_default();
+        assert_eq!(value[1]["chosen_email"], json!("zoë@exemple.fr"));
+        assert!(value[0].get("chosen_email").is_none());
+        // The contact itself reads back the same: the key is not part of the model.
+        let back: Vec<crate::Contact> = serde_json::from_value(value).unwrap_or_default();
+        assert_eq!(back, vec![contact.clone(), contact]);
     }
 
     #[test]

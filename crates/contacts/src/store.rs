@@ -192,6 +192,18 @@ impl ContactStore {
         (0..self.len()).map(|index| self.get(index))
     }
 
+    /// The id of the contact at `index` (`""` when out of range), read without decoding the
+    /// rest of it.
+    pub(crate) fn id(&self, index: usize) -> &str {
+        let mut reader = self.reader(index);
+        for _ in 0..6 {
+            reader.opt_str();
+        }
+        reader.opt_str();
+        reader.flag();
+        reader.str()
+    }
+
     /// The matching prefix of the contact at `index`, into `head` (whose lists are reused).
     pub(crate) fn head<'s>(&'s self, index: usize, head: &mut Head<'s>) {
         let mut reader = self.reader(index);

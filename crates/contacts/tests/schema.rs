@@ -163,6 +163,40 @@ fn a_fully_populated_contact_validates() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+/// What a picker submits: contacts written with the address the visitor chose.
+fn submitted(contacts: &[(Contact, Option<&str>)]) -> String {
+    let mut writer = json::JsonWriter::ascii();
+    for (contact, chosen) in contacts {
+        writer.push_with_chosen_email(contact, *chosen);
+    }
+    writer.end();
+    writer.take()
+}
+
+#[test]
+fn a_submitted_contact_with_its_chosen_email_validates() {
+    let validator = validator();
+    let mut second = full_contact();
+    second.emails.push(Email {
+        address: "ada.king@example.org".into(),
+        ..Email::default()
+    });
+    let written = submitted(&[
+        (full_contact(), Some("ada@example.org")),
+        (second, Some("ada.king@example.org")),
+        (Contact::default(), None),
+    ]);
+    assert!(written.contains(r#","chosen_email":"ada.king@example.org"}"#));
+    let problems = errors(&validator, &written);
+    assert!(problems.is_empty(), "{problems:#?}\n{written}");
+    // Not a string: refused.
+    let mut document: Value = serde_json::from_str(&written).unwrap_or_default();
+    document[0]["chosen_email"] = Value::from(1);
+    assert!(!validator.is_valid(&document));
+    document[0]["chosen_email"] = Value::Null;
+    assert!(!validator.is_valid(&document));
+}
+
 #[test]
 fn mutated_documents_fail() {
     let validator = validator();

@@ -354,6 +354,23 @@ fn duplicate_note(out: &mut Out, note: &DuplicateNote) {
 
 /// Appends one contact, exactly as `serde_json::to_string(contact)` writes it.
 pub(super) fn contact(out: &mut Out, contact: &Contact) {
+    fields(out, contact);
+    out.push(b'}');
+}
+
+/// Appends one contact as [`contact`] does, with one more key last, `chosen_email`, when
+/// `chosen` is given: the address a picker's visitor chose (the schema's optional property).
+pub(super) fn contact_with_chosen_email(out: &mut Out, contact: &Contact, chosen: Option<&str>) {
+    fields(out, contact);
+    if let Some(chosen) = chosen {
+        push_str(out, ",\"chosen_email\":");
+        string(out, chosen);
+    }
+    out.push(b'}');
+}
+
+/// A contact's object without its closing brace.
+fn fields(out: &mut Out, contact: &Contact) {
     push_str(out, "{\"id\":");
     string(out, &contact.id);
     push_str(out, ",\"source\":");
@@ -408,7 +425,6 @@ pub(super) fn contact(out: &mut Out, contact: &Contact) {
     list(out, &contact.merges, merge_note);
     push_str(out, ",\"possible_duplicates\":");
     list(out, &contact.possible_duplicates, duplicate_note);
-    out.push(b'}');
 }
 
 /// A cheap upper-bound guess of one contact's JSON length, to size the output once.
