@@ -2,7 +2,7 @@
 //! wasm-bindgen-test-runner: lists the inputs with Node's `fs`, checks that the native half's
 //! manifest names exactly the same cases, recomputes every case in wasm and asserts that its
 //! JSON is byte-identical to the native output. A missing native output is a failure: run
-//! `cargo test -p contact-picker --test parity_native` first (`scripts/test` does).
+//! `cargo test -p contact-picker-engine --test parity_native` first (`scripts/test` does).
 
 #![cfg(target_arch = "wasm32")]
 
@@ -54,7 +54,7 @@ fn wasm_output_is_byte_identical_to_native_output_for_every_case() {
     let manifest = read_file_sync(&manifest_path).unwrap_or_else(|_| {
         panic!(
             "no native outputs at {manifest_path}: run the native half first \
-             (cargo test -p contact-picker --test parity_native)"
+             (cargo test -p contact-picker-engine --test parity_native)"
         )
     });
     let manifest = String::from_utf8(manifest).expect("the manifest is UTF-8");

@@ -19,7 +19,7 @@
 pub const CORPUS_FOLDERS: [&str; 4] = ["vcard", "csv", "xml", "security"];
 
 /// The shared corpus, beside the repository.
-pub const CORPUS_ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
+pub const CORPUS_ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
 
 /// This crate's own parity inputs.
 pub const FIXTURES_ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/parity");
@@ -102,7 +102,7 @@ impl Case {
 
     /// Runs the case: the same exported function natively and in wasm.
     pub fn run(&self, bytes: &[u8]) -> String {
-        contact_picker::normalize_json(
+        contact_picker_engine::normalize_json(
             &self.label,
             bytes,
             self.config.region.map(str::to_string),

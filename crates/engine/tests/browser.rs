@@ -1,8 +1,9 @@
-//! The widget's file import in a real browser (headless Chromium through
-//! wasm-bindgen-test-runner and `webdriver.json`): a file pushed in chunks of any size,
-//! including chunks that split a UTF-8 or UTF-16 character, gives exactly the JSON of the whole
-//! file at once, in ASCII: the text of `normalizeJson` (the native command's) with its
-//! non-ASCII characters escaped. The same test runs natively in `cargo test`.
+//! The engine's file import in a real browser (headless Chromium through
+//! wasm-bindgen-test-runner and this crate's `webdriver.json`): a file pushed in chunks of any
+//! size, including chunks that split a UTF-8 or UTF-16 character, gives exactly the JSON of the
+//! whole file at once, in ASCII: the text of `normalizeJson` (the native command's) with its
+//! non-ASCII characters escaped; and the [`Engine`] gives the same book and the same chosen
+//! contacts whatever the chunks. The same test runs natively in `cargo test`.
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
@@ -10,7 +11,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use contact_picker::{normalize_json, FileImport};
+use contact_picker_engine::{normalize_json, Engine, FileImport};
 use contacts::json::escape_non_ascii;
 
 /// Inputs embedded at compile time: a browser test cannot read files.
@@ -27,14 +28,14 @@ const INPUTS: [(&str, &[u8]); 4] = [
         "utf-16_sample.vcf",
         include_bytes!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/corpus/vcard/roundcube__utf-16_sample.vcf"
+            "/../../../shared/corpus/vcard/roundcube__utf-16_sample.vcf"
         )),
     ),
     (
         "John_Doe_ANDROID.vcf",
         include_bytes!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/corpus/vcard/ezvcard__John_Doe_ANDROID.vcf"
+            "/../../../shared/corpus/vcard/ezvcard__John_Doe_ANDROID.vcf"
         )),
     ),
 ];
@@ -95,4 +96,31 @@ fn next_json_pieces_join_to_the_whole_text() {
     assert!(pieces.len() > 1, "{} pieces", pieces.len());
     assert_eq!(pieces.concat(), whole);
     assert_eq!(import.next_json(), None);
+}
+
+#[test]
+fn the_engine_gives_the_same_book_and_json_whatever_the_chunks() {
+    let whole = |chunk: usize| {
+        let mut engine = Engine::with(Some("US".to_string()), true);
+        for (name, bytes) in INPUTS {
+            engine.begin_file(name);
+            for part in bytes.chunks(chunk) {
+                engine.push(part);
+            }
+        }
+        let count = engine.finish();
+        let all: Vec<u32> = (0..count as u32).collect();
+        let json = engine.contacts_json(&all, &[]);
+        (count, engine.pack(None), json)
+    };
+    let (count, book, json) = whole(1 << 20);
+    assert!(count >= 8, "{count} contacts");
+    assert_eq!(&book[..4], b"CPB1");
+    assert!(json.is_ascii());
+    for chunk in [1, 3, 64, 65536] {
+        assert!(
+            whole(chunk) == (count, book.clone(), json.clone()),
+            "in chunks of {chunk} bytes"
+        );
+    }
 }

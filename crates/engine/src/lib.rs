@@ -1,0 +1,531 @@
+//! The import engine: the widget's second wasm module. It is loaded on the first import, in a
+//! module Web Worker (or, when no worker can start, on the page in slices: `www/engine/`), and
+//! does all the work of an import with the `contacts` core: files read a chunk at a time,
+//! several files merged together exactly as `contact-picker normalize a.csv b.vcf` merges them,
+//! problems counted and summarized, and the result packed into a [`picker::Book`] that the UI
+//! module shows as it is.
+//!
+//! One [`Engine`] is one import. From JS:
+//!
+//! ```js
+//! const engine = new Engine({ region: "US", merge: true });
+//! engine.beginFile("google.csv");            // then push(chunk) for each chunk of it
+//! engine.beginFile("phone.vcf");             // the next file of the same import
+//! const count = engine.finish();             // merging
+//! while (!engine.packSome(2000)) { /* yield */ }
+//! const names = engine.names().split("\n");  // sorted with Intl.Collator by the caller
+//! const book = engine.pack(order);           // a picker::Book's bytes
+//! engine.contactsJson(indexes, chosen);      // what the host receives
+//! ```
+//!
+//! Everything here is plain Rust under thin wasm-bindgen wrappers: the native tests call the
+//! same methods (those that take or give a `JsValue` have a Rust twin: [`Engine::with`],
+//! [`Engine::summary_of`], [`Engine::problem_list`]).
+
+use std::hash::{Hash, Hasher};
+
+use contacts::{json::JsonWriter, Contact, ImportList, Importer, MatchKind, Options, Problem};
+use picker::{BookBuilder, Duplicate, Entry, Merge, Reason};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+#[cfg(feature = "testing")]
+mod testing;
+#[cfg(feature = "testing")]
+pub use testing::{memory_bytes, normalize_json, FileImport};
+
+/// How many examples of each kind of problem [`Engine::summary_of`] gives.
+pub const EXAMPLES_PER_KIND: usize = 3;
+
+/// The options of [`Engine::new`]: `{region?, merge?}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EngineOptions {
+    /// Default phone region (ISO 3166, `"US"`).
+    region: Option<String>,
+    /// Merge records of the same person (default true).
+    merge: Option<bool>,
+}
+
+/// One import: files in, a packed book and the chosen contacts' JSON out. See the crate
+/// documentation for the order of calls.
+#[wasm_bindgen]
+pub struct Engine {
+    region: Option<String>,
+    merge: bool,
+    /// While files are read.
+    importer: Option<Importer>,
+    /// Once [`Engine::finish`] has run.
+    result: Option<ImportList>,
+    /// The book being packed, and how many contacts are in it so far.
+    builder: BookBuilder,
+    packed: usize,
+    /// Contact ids by hash (hash, position), sorted: built the first time a possible
+    /// duplicate's id must be turned into a position.
+    ids: Option<Vec<(u64, u32)>>,
+}
+
+/// Bytes, records and problems so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Bytes pushed, over every file.
+    pub bytes: u64,
+    /// Records read.
+    pub records: u64,
+    /// Problems found.
+    pub problems: u64,
+}
+
+/// The problems of an import, by kind: what the picker shows ("3 rows skipped").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// How many problems in all.
+    pub total: usize,
+    /// One item per kind of problem, the most frequent first (ties: the first met first).
+    pub kinds: Vec<Kind>,
+}
+
+/// One kind of problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Kind {
+    /// The kind's stable code (`contacts::Error::code`: `malformed_record`, `invalid_email`,
+    /// `truncated`, `empty`, ...).
+    pub code: String,
+    /// How many problems of this kind.
+    pub count: usize,
+    /// The first few of them ([`EXAMPLES_PER_KIND`]).
+    pub examples: Vec<Example>,
+}
+
+/// A problem where it happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Example {
+    /// The file's name.
+    pub source: String,
+    /// The 1-based line (0 when not known).
+    pub line: u32,
+    /// The message.
+    pub message: String,
+}
+
+/// One problem of [`Engine::problem_list`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProblemItem {
+    /// The file's name.
+    pub source: String,
+    /// The 1-based line (0 when not known).
+    pub line: u32,
+    /// The kind's code.
+    pub code: String,
+    /// The message.
+    pub message: String,
+}
+
+impl From<&Problem> for ProblemItem {
+    fn from(problem: &Problem) -> ProblemItem {
+        ProblemItem {
+            source: problem.source.clone(),
+            line: problem.line,
+            code: problem.code.to_string(),
+            message: problem.message.clone(),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// `new Engine({region?, merge?})`: `region` is the default phone region for numbers
+    /// written without a country code (ISO 3166, e.g. `"US"`); `merge` (default true) merges
+    /// records of the same person, within and across files. Anything else is ignored.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Engine {
+        let options: EngineOptions = if options.is_undefined() || options.is_null() {
+            EngineOptions::default()
+        } else {
+            serde_wasm_bindgen::from_value(options).unwrap_or_default()
+        };
+        Engine::with(options.region, options.merge.unwrap_or(true))
+    }
+
+    /// Starts the next file of this import, called `name` (its name in the contacts' sources,
+    /// ids and problems). The previous file, if any, ends here: its last record is read, or
+    /// reported as cut off. After [`Engine::finish`], this starts a new import.
+    #[wasm_bindgen(js_name = beginFile)]
+    pub fn begin_file(&mut self, name: &str) {
+        if self.result.is_some() {
+            *self = Engine::with(self.region.take(), self.merge);
+        }
+        match &mut self.importer {
+            Some(importer) => importer.next_input(name),
+            None => {
+                self.importer = Some(Importer::new(Options {
+                    source: name.to_string(),
+                    normalize: contacts::NormalizeOptions {
+                        region: self.region.clone(),
+                    },
+                    merge: self.merge,
+                    ..Options::default()
+                }))
+            }
+        }
+    }
+
+    /// Reads the next chunk of the current file (any size; 64 KiB is a good one). Ignored
+    /// before [`Engine::begin_file`] and after [`Engine::finish`].
+    pub fn push(&mut self, chunk: &[u8]) {
+        if let Some(importer) = &mut self.importer {
+            importer.feed(chunk);
+        }
+    }
+
+    /// Ends the import: merges (unless turned off) and returns how many contacts there are.
+    /// Again, it returns the same number.
+    pub fn finish(&mut self) -> usize {
+        if let Some(importer) = self.importer.take() {
+            self.result = Some(importer.finish_list());
+            self.builder = BookBuilder::new();
+            self.packed = 0;
+            self.ids = None;
+        }
+        self.count()
+    }
+
+    /// How many contacts (0 before [`Engine::finish`]).
+    pub fn count(&self) -> usize {
+        self.result
+            .as_ref()
+            .map_or(0, |result| result.contacts.len())
+    }
+
+    /// The format of the first file whose format was recognized: `"vcard"`, `"csv"`, `"json"`,
+    /// `"xml"`, or `undefined` (before [`Engine::finish`], or when none was).
+    pub fn format(&self) -> Option<String> {
+        let format = self.result.as_ref()?.format?;
+        Some(
+            match format {
+                contacts::Format::VCard => "vcard",
+                contacts::Format::Csv => "csv",
+                contacts::Format::Json => "json",
+                contacts::Format::Xml => "xml",
+            }
+            .to_string(),
+        )
+    }
+
+    /// Packs up to `max` more contacts into the book (after [`Engine::finish`]); true once
+    /// every contact is in. A slice of work for the page when there is no worker: about 2,000
+    /// contacts take well under 20 ms.
+    #[wasm_bindgen(js_name = packSome)]
+    pub fn pack_some(&mut self, max: usize) -> bool {
+        let Engine {
+            result,
+            builder,
+            packed,
+            ids,
+            ..
+        } = self;
+        let Some(result) = result.as_ref() else {
+            return true;
+        };
+        let list = &result.contacts;
+        let end = packed.saturating_add(max).min(list.len());
+        list.for_each_in(*packed..end, |contact| {
+            let index = builder.len() as u32;
+            let entry = entry_of(contact, |id| {
+                // Few contacts have possible duplicates: the table of ids is built the first
+                // time one is met.
+                let table = ids.get_or_insert_with(|| id_table(list));
+                position_of(table, list, id).filter(|&position| position != index)
+            });
+            let digits: Vec<&str> = contact.phones.iter().map(|p| p.raw.as_str()).collect();
+            builder.push(&entry, &digits);
+        });
+        *packed = end;
+        end >= list.len()
+    }
+
+    /// Every entry's name, in entry order, one a line (`"\n"`-separated; a name never holds a
+    /// line break): what the caller sorts with `Intl.Collator` to give [`Engine::pack`] its
+    /// order. Packs what is left first.
+    pub fn names(&mut self) -> String {
+        while !self.pack_some(usize::MAX) {}
+        let names = self.builder.names();
+        let mut text = String::with_capacity(names.iter().map(|n| n.len() + 1).sum());
+        for (index, name) in names.iter().enumerate() {
+            if index > 0 {
+                text.push('\n');
+            }
+            if name.contains(['\n', '\r']) {
+                text.push_str(&name.replace(['\n', '\r'], " "));
+            } else {
+                text.push_str(name);
+            }
+        }
+        text
+    }
+
+    /// The packed book (`picker::Book`'s bytes): packs what is left first. `order` is the
+    /// entries' order by name (entry indexes, e.g. from sorting [`Engine::names`]); when it is
+    /// missing or not a permutation of the entries, the book's own fallback order is used.
+    /// The builder is spent: a second call packs again from the start.
+    pub fn pack(&mut self, order: Option<Vec<u32>>) -> Vec<u8> {
+        while !self.pack_some(usize::MAX) {}
+        let builder = std::mem::take(&mut self.builder);
+        self.packed = 0;
+        builder.finish(order.as_deref())
+    }
+
+    /// Bytes, records and problems so far: `{bytes, records, problems}`.
+    pub fn progress(&self) -> JsValue {
+        to_js(&self.progress_of())
+    }
+
+    /// The problems by kind: `{total, kinds: [{code, count, examples: [{source, line,
+    /// message}]}]}`, the most frequent kind first, with the first few problems of each.
+    pub fn summary(&self) -> JsValue {
+        to_js(&self.summary_of())
+    }
+
+    /// `count` problems from the `start`th, in the order they were found: `[{source, line,
+    /// code, message}]` (fewer, or none, past the end).
+    pub fn problems(&self, start: usize, count: usize) -> JsValue {
+        to_js(&self.problem_list(start, count))
+    }
+
+    /// The contacts at `indexes` (entry indexes in the book) as JSON text in this project's
+    /// schema (ASCII: non-ASCII characters as `\uXXXX`; one contact a line), each with
+    /// `chosen_email` last: the address at `chosen[i]` in the entry's e-mails (primary first;
+    /// missing or out of range: the first). Contacts without e-mail have no `chosen_email`.
+    /// Indexes out of range are skipped.
+    #[wasm_bindgen(js_name = contactsJson)]
+    pub fn contacts_json(&self, indexes: &[u32], chosen: &[u32]) -> String {
+        let mut writer = JsonWriter::ascii();
+        self.each_chosen(indexes, chosen, |contact, address| {
+            writer.push_with_chosen_email(contact, address);
+        });
+        writer.end();
+        writer.take()
+    }
+
+    /// The same contacts in CloudSponge's contacts JSON (`{"contacts": [...], "start",
+    /// "count", "total"}`), for pages written against CloudSponge's callback; the chosen
+    /// address is moved first in each contact's `email`.
+    #[wasm_bindgen(js_name = cloudspongeJson)]
+    pub fn cloudsponge_json(&self, indexes: &[u32], chosen: &[u32]) -> String {
+        let mut picked = Vec::with_capacity(indexes.len());
+        self.each_chosen(indexes, chosen, |contact, address| {
+            let mut contact = contact.clone();
+            if let Some(at) =
+                address.and_then(|a| contact.emails.iter().position(|e| e.address == a))
+            {
+                let email = contact.emails.remove(at);
+                contact.emails.insert(0, email);
+            }
+            picked.push(contact);
+        });
+        contacts::json::write_cloudsponge(&picked)
+    }
+}
+
+impl Engine {
+    /// A new import (the Rust side of [`Engine::new`]).
+    pub fn with(region: Option<String>, merge: bool) -> Engine {
+        Engine {
+            region,
+            merge,
+            importer: None,
+            result: None,
+            builder: BookBuilder::new(),
+            packed: 0,
+            ids: None,
+        }
+    }
+
+    /// Bytes, records and problems so far.
+    pub fn progress_of(&self) -> Progress {
+        let progress = match (&self.importer, &self.result) {
+            (Some(importer), _) => importer.progress(),
+            (None, Some(result)) => result.progress,
+            (None, None) => contacts::Progress::default(),
+        };
+        Progress {
+            bytes: progress.bytes,
+            records: progress.records,
+            problems: progress.problems,
+        }
+    }
+
+    /// The problems by kind (see [`Engine::summary`]).
+    pub fn summary_of(&self) -> Summary {
+        let problems = self.all_problems();
+        let mut kinds: Vec<Kind> = Vec::new();
+        for problem in problems {
+            let example = || Example {
+                source: problem.source.clone(),
+                line: problem.line,
+                message: problem.message.clone(),
+            };
+            match kinds.iter_mut().find(|kind| kind.code == problem.code) {
+                Some(kind) => {
+                    kind.count += 1;
+                    if kind.examples.len() < EXAMPLES_PER_KIND {
+                        kind.examples.push(example());
+                    }
+                }
+                None => kinds.push(Kind {
+                    code: problem.code.to_string(),
+                    count: 1,
+                    examples: vec![example()],
+                }),
+            }
+        }
+        // Stable: kinds with the same count stay in the order they were first met.
+        kinds.sort_by_key(|kind| std::cmp::Reverse(kind.count));
+        Summary {
+            total: problems.len(),
+            kinds,
+        }
+    }
+
+    /// Problems `start..start + count` (see [`Engine::problems`]).
+    pub fn problem_list(&self, start: usize, count: usize) -> Vec<ProblemItem> {
+        self.all_problems()
+            .iter()
+            .skip(start)
+            .take(count)
+            .map(ProblemItem::from)
+            .collect()
+    }
+
+    fn all_problems(&self) -> &[Problem] {
+        self.result
+            .as_ref()
+            .map_or(&[], |result| result.problems.as_slice())
+    }
+
+    /// Calls `f` with each contact at `indexes` and its chosen address.
+    fn each_chosen(
+        &self,
+        indexes: &[u32],
+        chosen: &[u32],
+        mut f: impl FnMut(&Contact, Option<&str>),
+    ) {
+        let Some(result) = &self.result else {
+            return;
+        };
+        let list = &result.contacts;
+        for (i, &index) in indexes.iter().enumerate() {
+            let index = index as usize;
+            if index >= list.len() {
+                continue;
+            }
+            let contact = list.get(index);
+            let emails = emails_in_entry_order(&contact);
+            let at = chosen.get(i).map_or(0, |&at| at as usize);
+            let address = emails.get(at).or(emails.first()).map(|e| e.to_string());
+            f(&contact, address.as_deref());
+        }
+    }
+}
+
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    // Maps as plain objects, never `Map`s, so the worker can post them as they are.
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+}
+
+/// A contact's e-mail addresses as the picker lists them: the primary one first, then the
+/// others in order.
+pub fn emails_in_entry_order(contact: &Contact) -> Vec<&str> {
+    let primary = contact.emails.iter().filter(|e| e.primary);
+    let others = contact.emails.iter().filter(|e| !e.primary);
+    primary.chain(others).map(|e| e.address.as_str()).collect()
+}
+
+/// What the picker shows of a contact. `position_of` turns a possible duplicate's id into the
+/// other entry's index (`None` drops the note).
+pub fn entry_of(contact: &Contact, mut position_of: impl FnMut(&str) -> Option<u32>) -> Entry {
+    let emails: Vec<String> = emails_in_entry_order(contact)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let phones: Vec<String> = contact.phones.iter().map(|p| p.number.clone()).collect();
+    let name = [
+        contact.name.display.as_deref(),
+        contact.organization.as_deref(),
+        emails.first().map(String::as_str),
+        phones.first().map(String::as_str),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|text| !text.is_empty())
+    .unwrap_or_default()
+    .to_string();
+    let merges = contact
+        .merges
+        .iter()
+        .map(|note| {
+            let provenance = contact.sources.get(note.source);
+            Merge {
+                source: provenance.map(|p| p.source.clone()).unwrap_or_default(),
+                line: provenance.and_then(|p| p.line),
+                reason: reason_of(note.reason),
+                value: note.value.clone(),
+            }
+        })
+        .collect();
+    let duplicates = contact
+        .possible_duplicates
+        .iter()
+        .filter_map(|note| {
+            Some(Duplicate {
+                entry: position_of(&note.id)?,
+                reason: reason_of(note.reason),
+                value: note.value.clone(),
+            })
+        })
+        .collect();
+    Entry {
+        name,
+        emails,
+        phones,
+        organization: contact.organization.clone(),
+        merges,
+        duplicates,
+    }
+}
+
+fn reason_of(kind: MatchKind) -> Reason {
+    match kind {
+        MatchKind::Email => Reason::Email,
+        MatchKind::Phone => Reason::Phone,
+        MatchKind::Name => Reason::Name,
+    }
+}
+
+fn hash_of(id: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The position of the contact whose id is `id` (the first, should two share it).
+fn position_of(table: &[(u64, u32)], list: &contacts::ContactList, id: &str) -> Option<u32> {
+    let hash = hash_of(id);
+    let from = table.partition_point(|&(h, _)| h < hash);
+    table
+        .get(from..)?
+        .iter()
+        .take_while(|&&(h, _)| h == hash)
+        .map(|&(_, position)| position)
+        .find(|&position| list.id(position as usize) == id)
+}
+
+/// Every contact's id hash with its position, sorted (ties by position).
+fn id_table(list: &contacts::ContactList) -> Vec<(u64, u32)> {
+    let mut table: Vec<(u64, u32)> = (0..list.len())
+        .map(|position| (hash_of(list.id(position)), position as u32))
+        .collect();
+    table.sort_unstable();
+    table
+}
