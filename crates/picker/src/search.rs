@@ -952,4 +952,104 @@ mod tests {
         assert_eq!(all(&b, "ab"), [4, 0]);
         assert_eq!(all(&b, "bc"), [3, 1, 4]);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn text(max: usize) -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                prop::sample::select(vec![
+                    'a', 'b', 'A', 'é', 'ü', 'ß', ' ', '-', '.', '@', '1', '2', '+', 'ø', 'Σ',
+                ]),
+                0..=max,
+            )
+            .prop_map(|chars| chars.into_iter().collect())
+        }
+
+        fn entries() -> impl Strategy<Value = Vec<Entry>> {
+            let entry = (
+                text(8),
+                proptest::option::of(text(6)),
+                proptest::collection::vec(text(6), 0..3),
+                proptest::collection::vec("[0-9 +]{0,6}", 0..2),
+            )
+                .prop_map(|(name, organization, emails, phones)| Entry {
+                    name,
+                    organization,
+                    emails,
+                    phones,
+                    ..Entry::default()
+                });
+            proptest::collection::vec(entry, 0..40)
+        }
+
+        /// The tier of an entry by the definition, field by field, with `str` methods.
+        fn reference_tier(entry: &Entry, query: &Query) -> Option<u8> {
+            let digits =
+                |s: &String| -> String { s.chars().filter(char::is_ascii_digit).collect() };
+            let name = fold(&entry.name);
+            let mut fields = vec![name.clone()];
+            fields.push(entry.organization.as_deref().map(fold).unwrap_or_default());
+            fields.extend(entry.emails.iter().map(|e| fold(e)));
+            fields.extend(entry.phones.iter().map(digits));
+            let at_word_start = |field: &String, token: &str| {
+                field.match_indices(token).any(|(at, _)| {
+                    at == 0 || {
+                        let before = field.as_bytes()[at - 1];
+                        before < 0x80 && !before.is_ascii_alphanumeric()
+                    }
+                })
+            };
+            let tokens = query.tokens();
+            if !tokens
+                .iter()
+                .all(|t| fields.iter().any(|f| f.contains(t.as_str())))
+            {
+                return None;
+            }
+            if name.starts_with(&query.whole) {
+                Some(0)
+            } else if tokens
+                .iter()
+                .all(|t| fields.iter().any(|f| at_word_start(f, t)))
+            {
+                Some(1)
+            } else {
+                Some(2)
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            /// Every way through the book (the whole book or candidate by candidate, with or
+            /// without the index) gives the ranking of the definition.
+            #[test]
+            fn search_ranks_as_the_definition_says(
+                entries in entries(),
+                text in text(5),
+                order in proptest::collection::vec(0u32..45, 0..60),
+            ) {
+                let b = book(&entries);
+                let index = Index::new(&b);
+                let query = Query::parse(&text);
+                let mut expected: Vec<(u8, u32)> = order
+                    .iter()
+                    .filter_map(|&e| {
+                        let tier = reference_tier(entries.get(e as usize)?, &query)?;
+                        Some((tier, e))
+                    })
+                    .collect();
+                expected.sort_by_key(|&(tier, _)| tier);
+                let expected: Vec<u32> = expected.into_iter().map(|(_, e)| e).collect();
+                for summary in [None, Some(&index)] {
+                    for whole_book in [true, false] {
+                        let found = find_by(&b, summary, &query, order.iter().copied(), whole_book);
+                        prop_assert_eq!(&found.ranked(), &expected);
+                    }
+                }
+            }
+        }
+    }
 }
