@@ -77,6 +77,9 @@ mod tests {
         assert_eq!(fold("Søren Ærø"), "soren aero");
         assert_eq!(fold("Nguyễn Thị Ánh"), "nguyen thi anh");
         assert_eq!(fold("Ελένη"), "ελενη");
+        // Final sigma is sigma: capitals lower-case a character at a time, to "σ" everywhere.
+        assert_eq!(fold("ΟΔΥΣΣΕΥΣ"), "οδυσσευσ");
+        assert_eq!(fold("Οδυσσευς"), "οδυσσευσ");
         assert_eq!(fold("Ёлка Йошкар"), "елка иошкар");
         assert_eq!(fold("O’Brien"), "obrien");
         assert_eq!(fold("O'Brien"), "obrien");

@@ -727,8 +727,10 @@ mod tests {
             entry("Jürgen Müller", &[]),
             entry("Claudia Weiß", &[]),
             entry("Bob", &[]),
+            entry("ΟΔΥΣΣΕΥΣ", &[]),
         ]);
         assert_eq!(all(&b, "aurelie"), [0]);
+        assert_eq!(all(&b, "Οδυσσευς"), [4]);
         assert_eq!(all(&b, "AURÉLIE"), [0]);
         assert_eq!(all(&b, "muller"), [1]);
         assert_eq!(all(&b, "Müller"), [1]);

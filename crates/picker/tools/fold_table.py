@@ -18,6 +18,9 @@ SPECIAL = {
     "ǆ": "dz", "Ǉ": "lj", "ǈ": "lj", "ǉ": "lj", "Ǌ": "nj", "ǋ": "nj", "ǌ": "nj",
     "Ǳ": "dz", "ǲ": "dz", "ǳ": "dz", "Ŋ": "n", "ŋ": "n", "Ƒ": "f", "ƒ": "f",
     "ʼ": "", "’": "", "‘": "",
+    # Final sigma: "Σ" lower-cases to "σ" wherever it stands (a character at a time), so a name
+    # stored in capitals ("ΟΔΥΣΣΕΥΣ") must find the same name typed in lower case ("Οδυσσευς").
+    "ς": "σ",
 }
 RANGES = [(0x00C0, 0x024F), (0x0370, 0x03FF), (0x0400, 0x04FF), (0x1E00, 0x1EFF), (0x1F00, 0x1FFF),
           (0x2018, 0x2019), (0x02BC, 0x02BC)]
