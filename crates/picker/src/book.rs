@@ -254,7 +254,7 @@ pub fn fallback_name_order(names: &[String]) -> Vec<u32> {
 }
 
 /// The packed contacts, ready to show and search. Cheap to share behind an `Rc`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Book {
     bytes: Vec<u8>,
     count: usize,
@@ -263,6 +263,17 @@ pub struct Book {
     haystack: Range<usize>,
     haystack_ends: usize,
     by_name: usize,
+}
+
+/// The counts, not the bytes: a book is megabytes, and the widget's state (which holds one)
+/// is printed with `{:?}` in test failures and debug logs.
+impl std::fmt::Debug for Book {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Book")
+            .field("entries", &self.count)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
 }
 
 impl Book {
@@ -419,7 +430,9 @@ fn decode_entry(bytes: &[u8]) -> Entry {
         entry.name = cursor.string()?;
         entry.organization = match cursor.varint()? {
             0 => None,
-            length => Some(cursor.str_of(length as usize - 1)?),
+            // Through `try_from`: `length as usize` truncates on wasm32, where a damaged
+            // length of 2^32 became 0, and 0 - 1 a panic in a debug build.
+            length => Some(cursor.str_of(usize::try_from(length - 1).ok()?)?),
         };
         for _ in 0..cursor.count()? {
             entry.emails.push(cursor.string()?);
@@ -631,6 +644,29 @@ pub(crate) mod tests {
         builder.push(&entry("a", &[]), &[]);
         let book = builder.into_book(Some(&[0, 1]));
         assert_eq!(book.by_name().collect::<Vec<_>>(), vec![0, 1]);
+    }
+
+    #[test]
+    fn a_damaged_length_is_refused_on_every_word_size() {
+        // An organization length of 2^32 + 1 (stored plus one): the entry keeps its name.
+        let mut bytes = Vec::new();
+        put_str(&mut bytes, "Ada");
+        put_varint(&mut bytes, (1u64 << 32) + 1);
+        bytes.extend_from_slice(b"Org");
+        let entry = decode_entry(&bytes);
+        assert_eq!((entry.name.as_str(), entry.organization), ("Ada", None));
+    }
+
+    #[test]
+    fn debug_shows_counts_not_bytes() {
+        let mut builder = BookBuilder::new();
+        builder.push(&full_entry(), &[]);
+        let book = builder.into_book(None);
+        let shown = format!("{book:?}");
+        assert_eq!(
+            shown,
+            format!("Book {{ entries: 1, bytes: {} }}", book.as_bytes().len())
+        );
     }
 
     #[test]
