@@ -593,27 +593,56 @@ impl<'a> Needle<'a> {
     fn find_by<const PAIR: bool>(&self, hay: &[u8], from: usize) -> Option<usize> {
         let last_start = hay.len().checked_sub(self.bytes.len())?;
         let starts = (last_start + 1).checked_sub(from)?;
-        // Eight starts at a time: word `w` of `at_rare` holds the bytes at `start + rare` for
-        // the eight starts from `from + 8 * w`, and likewise for `at_other`. Whole words stay
-        // in `hay`: the last start of the last word is at most `last_start`.
-        let words = starts / 8;
-        let at_rare = hay.get(from + self.rare..)?.chunks_exact(8);
-        let at_other = hay.get(from + self.other..)?.chunks_exact(8);
+        // Sixteen starts at a time, as two words: block `b` of `at_rare` holds the bytes at
+        // `start + rare` for the sixteen starts from `from + 16 * b`, and likewise for
+        // `at_other`. Whole blocks stay in `hay`: the last start of the last block is at most
+        // `last_start`. Then eight at a time, then one.
         let [rare, other] = self.patterns;
-        for (w, (rare_word, other_word)) in at_rare.zip(at_other).take(words).enumerate() {
-            let mut found = zero_bytes(word(rare_word) ^ rare);
+        let found_in = |rare_word: &[u8], other_word: &[u8]| {
+            let found = zero_bytes(word(rare_word) ^ rare);
             if PAIR {
-                found &= zero_bytes(word(other_word) ^ other);
+                found & zero_bytes(word(other_word) ^ other)
+            } else {
+                found
             }
+        };
+        let first_at = |mut found: u64, base: usize| {
             while found != 0 {
-                let at = from + 8 * w + (found.trailing_zeros() / 8) as usize;
+                let at = base + (found.trailing_zeros() / 8) as usize;
                 if self.is_at(hay, at) {
                     return Some(at);
                 }
                 found &= found - 1;
             }
+            None
+        };
+        let blocks = starts / 16;
+        let at_rare = hay.get(from + self.rare..)?.chunks_exact(16);
+        let at_other = hay.get(from + self.other..)?.chunks_exact(16);
+        for (b, (rare_block, other_block)) in at_rare.zip(at_other).take(blocks).enumerate() {
+            let (rare_low, rare_high) = rare_block.split_at(8);
+            let (other_low, other_high) = other_block.split_at(8);
+            let low = found_in(rare_low, other_low);
+            let high = found_in(rare_high, other_high);
+            if low | high != 0 {
+                let base = from + 16 * b;
+                if let Some(at) = first_at(low, base).or_else(|| first_at(high, base + 8)) {
+                    return Some(at);
+                }
+            }
         }
-        (from + 8 * words..=last_start).find(|&at| self.is_at(hay, at))
+        let mut start = from + 16 * blocks;
+        if start + 7 <= last_start {
+            let low = found_in(
+                hay.get(start + self.rare..start + self.rare + 8)?,
+                hay.get(start + self.other..start + self.other + 8)?,
+            );
+            if let Some(at) = first_at(low, start) {
+                return Some(at);
+            }
+            start += 8;
+        }
+        (start..=last_start).find(|&at| self.is_at(hay, at))
     }
 
     /// True when the token is at `at` in `hay`. A loop rather than a slice comparison, which
