@@ -4,7 +4,8 @@
 //! - [`fold`]: the search form of text (case and accents folded).
 //! - [`Selection`]: the entries picked, one bit each, kept over searching and sorting.
 //! - [`search`](mod@search): search as you type over a book ([`Query`], [`search()`]), prefix
-//!   matches first.
+//!   matches first; [`Index`], a summary of each entry made at load, so that one-letter queries
+//!   read no text.
 //! - [`State`], [`Action`], [`reduce`]: the widget's state and its reducer (yew's
 //!   `use_reducer` shape, pure), with the APG multi-select listbox keyboard model.
 
