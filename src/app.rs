@@ -335,12 +335,16 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    // The host hears about every change of the selected count.
+    // The host hears about every change of the selected count (not the first render's 0).
     {
         let host = host.clone();
         let count = picker.0.selected_count();
+        let reported = use_mut_ref(|| 0usize);
         use_effect_with(count, move |count| {
-            host.emit("select", &[("count", Detail::Number(*count as f64))]);
+            if *reported.borrow() != *count {
+                *reported.borrow_mut() = *count;
+                host.emit("select", &[("count", Detail::Number(*count as f64))]);
+            }
         });
     }
 

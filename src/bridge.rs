@@ -15,7 +15,6 @@
 //! | `rememberFocus()`, `restoreFocus()` | where focus returns when the dialog closes |
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect, Uint32Array, Uint8Array};
@@ -332,13 +331,13 @@ fn read_options(value: &JsValue) -> Options {
     let defaults = Options::default();
     let flag = |key: &str, default: bool| get(value, key).as_bool().unwrap_or(default);
     let limit = number(value, "selectionLimit");
-    let mut strings = BTreeMap::new();
+    let mut strings = Vec::new();
     let overrides = get(value, "strings");
     if overrides.is_object() {
         for pair in Object::entries(overrides.unchecked_ref()).iter() {
             let pair = Array::from(&pair);
             if let (Some(key), Some(text)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                strings.insert(key, text);
+                strings.push((key, text));
             }
         }
     }

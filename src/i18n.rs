@@ -8,7 +8,6 @@
 //! fallback. The host overrides any key: `configure({localeData: {"submit.other": "Invite {n}
 //! friends"}})`. The README lists the keys.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::bridge;
@@ -169,17 +168,21 @@ const FR: &[(&str, &str)] = &[
     ("error.retry", "Réessayer"),
 ];
 
+/// The host's strings, by key, as given (a few at most: a list, which costs the module less
+/// than a map).
+pub type Overrides = Vec<(String, String)>;
+
 /// The strings of one language, with the host's overrides.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Strings {
     locale: String,
     table: &'static [(&'static str, &'static str)],
-    overrides: Rc<BTreeMap<String, String>>,
+    overrides: Rc<Overrides>,
 }
 
 impl Strings {
     /// The strings for `locale` (a BCP 47 tag): French for `fr*`, English otherwise.
-    pub fn new(locale: &str, overrides: Rc<BTreeMap<String, String>>) -> Strings {
+    pub fn new(locale: &str, overrides: Rc<Overrides>) -> Strings {
         let language = locale.split(['-', '_']).next().unwrap_or("");
         let table = if language.eq_ignore_ascii_case("fr") {
             FR
@@ -199,7 +202,7 @@ impl Strings {
     }
 
     fn template(&self, key: &str) -> Option<&str> {
-        if let Some(text) = self.overrides.get(key) {
+        if let Some((_, text)) = self.overrides.iter().rev().find(|(k, _)| k == key) {
             return Some(text);
         }
         let find = |table: &'static [(&'static str, &'static str)]| {
@@ -294,8 +297,7 @@ mod tests {
 
     #[test]
     fn the_host_overrides_any_key_and_missing_french_falls_back_to_english() {
-        let mut overrides = BTreeMap::new();
-        overrides.insert("submit.other".to_string(), "Invite {n} friends".to_string());
+        let overrides = vec![("submit.other".to_string(), "Invite {n} friends".to_string())];
         let en = Strings::new("en", Rc::new(overrides));
         assert_eq!(en.count("submit", 5, &[]), "Invite 5 friends");
         assert_eq!(en.count("submit", 1, &[]), "Add 1 contact");

@@ -3,9 +3,9 @@
 //!
 //! Options mean what CloudSponge's options of the same purpose mean (README has the mapping).
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use crate::i18n::Overrides;
 use crate::source::SourceKind;
 
 /// Inline in the page, or a modal dialog opened by `launch()` / `open()`.
@@ -50,7 +50,7 @@ pub struct Options {
     /// The shape submitted contacts are handed over in.
     pub shape: Shape,
     /// The host's overrides of the interface's strings, by key (see `i18n`).
-    pub strings: Rc<BTreeMap<String, String>>,
+    pub strings: Rc<Overrides>,
     /// Whether `navigator.contacts.select` exists on this page (the device source).
     pub device_supported: bool,
 }

@@ -8,7 +8,6 @@
 //! `aria-activedescendant` names the focused option (both inside one shadow root: ID
 //! references do not cross it).
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use web_sys::HtmlElement;
@@ -20,7 +19,8 @@ use crate::i18n::Strings;
 use crate::state::PickerState;
 
 /// A row's height in CSS pixels (the stylesheet's `.option` height).
-pub const ROW_HEIGHT: f64 = 56.0;
+const ROW_PX: u32 = 56;
+const ROW_HEIGHT: f64 = ROW_PX as f64;
 
 /// Rows rendered above and below the visible ones, so a fling shows no blank rows.
 const OVERSCAN: usize = 8;
@@ -51,8 +51,9 @@ pub fn ContactList(props: &ContactListProps) -> Html {
     };
     let window = window_of(count, ROW_HEIGHT, OVERSCAN, scroll_top, metrics.height);
 
-    // Decoded entries of the rows on screen, kept while the book is the same.
-    let decoded = use_mut_ref(|| (0usize, HashMap::<u32, Rc<picker::Entry>>::new()));
+    // Decoded entries of the rows on screen, kept while the book is the same (a short list:
+    // a few dozen rows, searched linearly, costs less module than a hash map).
+    let decoded = use_mut_ref(|| (0usize, Vec::<(u32, Rc<picker::Entry>)>::new()));
 
     let sizer = use_node_ref();
     let rows = use_node_ref();
@@ -61,12 +62,13 @@ pub fn ContactList(props: &ContactListProps) -> Html {
         let rows = rows.clone();
         let list = props.list.clone();
         use_effect_with((count, window.first, scroll_top.to_bits()), move |(count, first, scroll)| {
-            let height = format!("{}px", *count as f64 * ROW_HEIGHT);
+            // Integers: formatting a float would cost the module its float printer.
+            let height = format!("{}px", *count as u64 * u64::from(ROW_PX));
             if let Some(sizer) = sizer.cast::<HtmlElement>() {
                 let _ = sizer.style().set_property("height", &height);
             }
             if let Some(rows) = rows.cast::<HtmlElement>() {
-                let offset = format!("translateY({}px)", *first as f64 * ROW_HEIGHT);
+                let offset = format!("translateY({}px)", *first as u64 * u64::from(ROW_PX));
                 let _ = rows.style().set_property("transform", &offset);
             }
             if let Some(list) = list.cast::<HtmlElement>() {
@@ -122,23 +124,19 @@ pub fn ContactList(props: &ContactListProps) -> Html {
     let rows_html: Html = {
         let mut cache = decoded.borrow_mut();
         if cache.0 != book_id {
-            *cache = (book_id, HashMap::new());
+            *cache = (book_id, Vec::new());
         }
-        // Keep only what is near the window, so the cache never grows with scrolling.
-        let wanted: Vec<u32> = view
-            .get(window.first..window.last)
-            .unwrap_or(&[])
-            .to_vec();
-        cache.1.retain(|index, _| wanted.contains(index));
-        wanted
+        let wanted = view.get(window.first..window.last).unwrap_or(&[]);
+        let mut kept = Vec::with_capacity(wanted.len());
+        let rows: Html = wanted
             .iter()
             .enumerate()
             .map(|(offset, &index)| {
-                let entry = cache
-                    .1
-                    .entry(index)
-                    .or_insert_with(|| Rc::new(book.entry(index)))
-                    .clone();
+                let entry = match cache.1.iter().find(|(i, _)| *i == index) {
+                    Some((_, entry)) => entry.clone(),
+                    None => Rc::new(book.entry(index)),
+                };
+                kept.push((index, entry.clone()));
                 let position = window.first + offset;
                 html! {
                     <ContactRow key={index} {index} {entry} {position} set_size={count}
@@ -148,7 +146,10 @@ pub fn ContactList(props: &ContactListProps) -> Html {
                         strings={props.strings.clone()} on_click={on_click.clone()} />
                 }
             })
-            .collect()
+            .collect();
+        // Only the rows on screen stay decoded, so the cache never grows with scrolling.
+        cache.1 = kept;
+        rows
     };
     let active_id = state
         .active

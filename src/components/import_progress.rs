@@ -42,10 +42,12 @@ pub fn ImportProgress(props: &ImportProgressProps) -> Html {
         strings.count("importing.problems", importing.problems as usize, &[])
     );
     // Without a known size (the device's contacts) the bar is indeterminate.
+    // Whole bytes: formatting an integer costs the module far less than formatting a float.
     let bar = if importing.total > 0.0 {
-        let value = importing.bytes.min(importing.total);
+        let total = importing.total as u64;
+        let value = (importing.bytes as u64).min(total);
         html! {
-            <progress class="progress__bar" part="progress-bar" max={importing.total.to_string()}
+            <progress class="progress__bar" part="progress-bar" max={total.to_string()}
                 value={value.to_string()} aria-labelledby="cp-title" />
         }
     } else {

@@ -2,18 +2,20 @@
 //! "Müller" and "weiss" finds "Weiß".
 //!
 //! A character folds to its canonical decomposition without combining marks, lower-cased, with
-//! a few letters that do not decompose spelled out ("ß" → "ss", "ø" → "o", "ł" → "l"). The
-//! table of the characters that need more than `char::to_lowercase` is generated
-//! (`fold/table.rs`, by `tools/fold_table.py`) rather than taken from `unicode-normalization`:
-//! the picker ships in the first-load module, where that crate's tables would cost about 60 KB
-//! of gzip, and a search form only needs letters of the scripts that have accents and case.
+//! a few letters that do not decompose spelled out ("ß" → "ss", "ø" → "o", "ł" → "l") and
+//! fullwidth letters and digits made ASCII. The table of every character whose form is not
+//! itself, in the scripts with case or accents (Latin, Greek, Cyrillic, Armenian, Georgian,
+//! Cherokee, Glagolitic, Coptic), is generated (`fold/table.rs`, by `tools/fold_table.py`)
+//! rather than taken from `unicode-normalization` and `char::to_lowercase`: the picker ships in
+//! the first-load module, where those tables would cost about 60 KB and 16 KB, and a search
+//! form needs only these scripts (the others have no case: a character is its own form).
 //!
 //! Both sides fold the same way: the engine folds the contacts' text when it packs a
 //! [`Book`](crate::Book), and the picker folds what the visitor types.
 
 mod table;
 
-use table::FOLDS;
+use table::{FROM, MULTI, MULTI_BASE, TO};
 
 /// Appends the search form of `text` to `out`.
 pub fn fold_into(text: &str, out: &mut String) {
@@ -42,13 +44,17 @@ pub fn fold_char(c: char, out: &mut String) {
     if is_combining_mark(c) {
         return;
     }
-    if let Ok(at) = FOLDS.binary_search_by_key(&c, |&(from, _)| from) {
-        if let Some((_, to)) = FOLDS.get(at) {
-            out.push_str(to);
-        }
+    let Ok(code) = u16::try_from(u32::from(c)) else {
+        out.push(c);
         return;
+    };
+    match FROM.binary_search(&code).ok().and_then(|at| TO.get(at)) {
+        Some(&to) if to >= MULTI_BASE => {
+            out.push_str(MULTI.get(usize::from(to - MULTI_BASE)).copied().unwrap_or(""));
+        }
+        Some(&to) => out.push(char::from_u32(u32::from(to)).unwrap_or(c)),
+        None => out.push(c),
     }
-    out.extend(c.to_lowercase());
 }
 
 /// True for the combining marks that decomposition leaves after a letter (the blocks of
@@ -94,10 +100,26 @@ mod tests {
 
     #[test]
     fn the_table_is_sorted_and_its_forms_are_already_folded() {
-        assert!(FOLDS.windows(2).all(|w| w[0].0 < w[1].0));
-        for &(from, to) in FOLDS {
-            assert_eq!(fold(to), to, "{from:?} folds to a form that folds again");
+        assert!(FROM.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(FROM.len(), TO.len());
+        for &from in &FROM {
+            let from = char::from_u32(u32::from(from)).expect("a character");
+            let form = fold(&from.to_string());
+            assert_eq!(fold(&form), form, "{from:?} folds to a form that folds again");
         }
+    }
+
+    #[test]
+    fn every_form_is_lower_case_where_the_standard_library_says_so() {
+        // The table replaces char::to_lowercase for its scripts: nothing it covers may fold to
+        // a form that still has an upper-case letter.
+        for &from in &FROM {
+            let from = char::from_u32(u32::from(from)).expect("a character");
+            let form = fold(&from.to_string());
+            assert_eq!(form.to_lowercase(), form, "{from:?} folds to {form:?}");
+        }
+        assert_eq!(fold("ＡＢＣ１２３＠ｅｘ"), "abc123@ex");
+        assert_eq!(fold("ԱՐԱՄ"), "արամ");
     }
 
     #[test]

@@ -32,6 +32,25 @@ const KEPT: &[char] = &['@', '.', '_', '-', '+'];
 /// Characters a phone number is written with besides digits.
 const PHONE_PUNCTUATION: &[char] = &[' ', '+', '-', '(', ')', '.', '/'];
 
+/// A letter or digit, as the search reads folded text: ASCII letters and digits, and every
+/// other character but the spaces and punctuation people type between words. Not
+/// `char::is_alphanumeric`, whose Unicode tables would cost the first-load module more than
+/// the whole search, and which would not agree with the haystack's rule (a byte of a
+/// non-ASCII character counts as a letter when finding word starts).
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    !matches!(c,
+        '\u{0080}'..='\u{00BF}'      // Latin-1 controls, NBSP, punctuation and signs
+        | '\u{00D7}' | '\u{00F7}'    // × ÷
+        | '\u{2000}'..='\u{206F}'    // general punctuation: spaces, dashes, quotes, bullets
+        | '\u{3000}'..='\u{303F}'    // CJK spaces and punctuation
+        | '\u{FE30}'..='\u{FE4F}'
+        | '\u{FF01}'..='\u{FF0F}'    // fullwidth punctuation left by folding
+        | '\u{FEFF}')
+}
+
 /// What the visitor typed, parsed for [`search`]: folded tokens.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
@@ -64,8 +83,8 @@ impl Query {
             };
         }
         let typed: Vec<&str> = folded
-            .split(|c: char| !(c.is_alphanumeric() || KEPT.contains(&c)))
-            .filter(|token| token.chars().any(char::is_alphanumeric))
+            .split(|c: char| !(is_word_char(c) || KEPT.contains(&c)))
+            .filter(|token| token.chars().any(is_word_char))
             .map(|token| match token.strip_prefix('+') {
                 Some(rest) if rest.bytes().all(|b| b.is_ascii_digit()) => rest,
                 _ => token,

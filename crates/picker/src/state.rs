@@ -22,7 +22,6 @@
 //! - A selection limit is never exceeded by the visitor: a toggle past it does nothing but say
 //!   so ([`Notice::LimitReached`]); select-all selects in view order up to it.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::search::{Index, Query};
@@ -145,8 +144,10 @@ pub struct State {
     /// At most this many entries can be selected.
     pub limit: Option<usize>,
     /// For each entry whose e-mail the visitor chose, the position of that e-mail (absent: 0,
-    /// the primary). Shared, as a reduction copies it only when it changes.
-    pub chosen: Rc<BTreeMap<u32, u32>>,
+    /// the primary), sorted by entry. Shared, as a reduction copies it only when it changes. A
+    /// sorted list rather than a map: the visitor chooses a handful, and a `BTreeMap` would
+    /// cost the first-load module about 10 KB.
+    pub chosen: Rc<Vec<(u32, u32)>>,
     /// A message for the visitor.
     pub notice: Option<Notice>,
     /// The entries the host's filter hides: never in the view, never selectable.
@@ -242,7 +243,10 @@ impl State {
 
     /// The position of the e-mail chosen for `entry` (0, the primary, unless chosen).
     pub fn chosen_email(&self, entry: u32) -> u32 {
-        self.chosen.get(&entry).copied().unwrap_or(0)
+        match self.chosen.binary_search_by_key(&entry, |&(e, _)| e) {
+            Ok(at) => self.chosen.get(at).map_or(0, |&(_, email)| email),
+            Err(_) => 0,
+        }
     }
 
     /// The focused entry.
@@ -318,10 +322,17 @@ impl State {
                     && (email as usize) < self.book.entry(entry).emails.len()
                 {
                     let chosen = Rc::make_mut(&mut self.chosen);
-                    if email == 0 {
-                        chosen.remove(&entry);
-                    } else {
-                        chosen.insert(entry, email);
+                    match chosen.binary_search_by_key(&entry, |&(e, _)| e) {
+                        Ok(at) if email == 0 => {
+                            chosen.remove(at);
+                        }
+                        Ok(at) => {
+                            if let Some(slot) = chosen.get_mut(at) {
+                                slot.1 = email;
+                            }
+                        }
+                        Err(at) if email != 0 => chosen.insert(at, (entry, email)),
+                        Err(_) => {}
                     }
                 }
             }
