@@ -34,6 +34,9 @@ mod testing;
 #[cfg(feature = "testing")]
 pub use testing::{memory_bytes, normalize_json, FileImport};
 
+/// How many ids [`Engine::pack_some`] hashes in the time of one entry, about.
+const IDS_PER_ENTRY: usize = 8;
+
 /// How many examples of each kind of problem [`Engine::summary_of`] gives.
 pub const EXAMPLES_PER_KIND: usize = 3;
 
@@ -60,9 +63,10 @@ pub struct Engine {
     /// The book being packed, and how many contacts are in it so far.
     builder: BookBuilder,
     packed: usize,
-    /// Contact ids by hash (hash, position), sorted: built the first time a possible
-    /// duplicate's id must be turned into a position.
-    ids: Option<Vec<(u64, u32)>>,
+    /// Contact ids by hash (hash, position), to turn a possible duplicate's id into a
+    /// position: built by the first calls of [`Engine::pack_some`], then sorted.
+    ids: Vec<(u64, u32)>,
+    ids_sorted: bool,
 }
 
 /// Bytes, records and problems so far.
@@ -185,7 +189,8 @@ impl Engine {
             self.result = Some(importer.finish_list());
             self.builder = BookBuilder::new();
             self.packed = 0;
-            self.ids = None;
+            self.ids = Vec::new();
+            self.ids_sorted = false;
         }
         self.count()
     }
@@ -213,8 +218,10 @@ impl Engine {
     }
 
     /// Packs up to `max` more contacts into the book (after [`Engine::finish`]); true once
-    /// every contact is in. A slice of work for the page when there is no worker: about 2,000
-    /// contacts take well under 20 ms.
+    /// every contact is in. The first calls build the table that turns possible duplicates'
+    /// ids into entry indexes (`8 × max` contacts a call). A slice of work for the page when
+    /// there is no worker: size `max` from the time the last call took (a contact takes a few
+    /// microseconds).
     #[wasm_bindgen(js_name = packSome)]
     pub fn pack_some(&mut self, max: usize) -> bool {
         let Engine {
@@ -222,20 +229,32 @@ impl Engine {
             builder,
             packed,
             ids,
+            ids_sorted,
             ..
         } = self;
         let Some(result) = result.as_ref() else {
             return true;
         };
         let list = &result.contacts;
+        if !*ids_sorted {
+            // First the table of ids, in slices too (an id costs a fraction of an entry).
+            let from = ids.len();
+            let to = from
+                .saturating_add(max.saturating_mul(IDS_PER_ENTRY))
+                .min(list.len());
+            ids.extend((from..to).map(|position| (hash_of(list.id(position)), position as u32)));
+            if to < list.len() {
+                return false;
+            }
+            ids.sort_unstable();
+            *ids_sorted = true;
+            return list.is_empty();
+        }
         let end = packed.saturating_add(max).min(list.len());
         list.for_each_in(*packed..end, |contact| {
             let index = builder.len() as u32;
             let entry = entry_of(contact, |id| {
-                // Few contacts have possible duplicates: the table of ids is built the first
-                // time one is met.
-                let table = ids.get_or_insert_with(|| id_table(list));
-                position_of(table, list, id).filter(|&position| position != index)
+                position_of(ids, list, id).filter(|&position| position != index)
             });
             let digits: Vec<&str> = contact.phones.iter().map(|p| p.raw.as_str()).collect();
             builder.push(&entry, &digits);
@@ -244,12 +263,19 @@ impl Engine {
         end >= list.len()
     }
 
-    /// Every entry's name, in entry order, one a line (`"\n"`-separated; a name never holds a
-    /// line break): what the caller sorts with `Intl.Collator` to give [`Engine::pack`] its
-    /// order. Packs what is left first.
-    pub fn names(&mut self) -> String {
+    /// The entries' names, in entry order, one a line (`"\n"`-separated; a line break inside
+    /// a name, which normalized text never has, would be a space): what the caller sorts with
+    /// `Intl.Collator` to give [`Engine::pack`] its order. `start` and `count` (default: all)
+    /// take a part, so that the page can fetch 100,000 names in slices. Packs what is left
+    /// first.
+    pub fn names(&mut self, start: Option<usize>, count: Option<usize>) -> String {
         while !self.pack_some(usize::MAX) {}
         let names = self.builder.names();
+        let start = start.unwrap_or(0).min(names.len());
+        let end = start
+            .saturating_add(count.unwrap_or(usize::MAX))
+            .min(names.len());
+        let names = names.get(start..end).unwrap_or_default();
         let mut text = String::with_capacity(names.iter().map(|n| n.len() + 1).sum());
         for (index, name) in names.iter().enumerate() {
             if index > 0 {
@@ -337,7 +363,8 @@ impl Engine {
             result: None,
             builder: BookBuilder::new(),
             packed: 0,
-            ids: None,
+            ids: Vec::new(),
+            ids_sorted: false,
         }
     }
 
@@ -519,13 +546,4 @@ fn position_of(table: &[(u64, u32)], list: &contacts::ContactList, id: &str) -> 
         .take_while(|&&(h, _)| h == hash)
         .map(|&(_, position)| position)
         .find(|&position| list.id(position as usize) == id)
-}
-
-/// Every contact's id hash with its position, sorted (ties by position).
-fn id_table(list: &contacts::ContactList) -> Vec<(u64, u32)> {
-    let mut table: Vec<(u64, u32)> = (0..list.len())
-        .map(|position| (hash_of(list.id(position)), position as u32))
-        .collect();
-    table.sort_unstable();
-    table
 }
