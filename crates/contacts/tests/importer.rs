@@ -140,9 +140,14 @@ fn a_record_cut_off_at_the_end_of_one_input_is_reported_under_its_name() {
         ("first.vcf".to_string(), vcard.to_vec()),
         ("empty.csv".to_string(), Vec::new()),
         ("second.csv".to_string(), csv.to_vec()),
+        // A format, but neither a record nor a problem: empty too, after inputs that had some.
+        (
+            "header.csv".to_string(),
+            b"Name,E-mail Address\r\n".to_vec(),
+        ),
         ("again.vcf".to_string(), vcard.to_vec()),
     ];
-    assert_same(&inputs, "cut-off vCard, empty input, CSV");
+    assert_same(&inputs, "cut-off vCard, empty inputs, CSV");
     let (json, problems, progress) = one_importer(&inputs, None, true, 5);
     let places: Vec<(String, u32, &str)> = problems
         .iter()
@@ -153,6 +158,7 @@ fn a_record_cut_off_at_the_end_of_one_input_is_reported_under_its_name() {
         vec![
             ("first.vcf".to_string(), 6, "truncated"),
             ("empty.csv".to_string(), 0, "empty"),
+            ("header.csv".to_string(), 0, "empty"),
             ("again.vcf".to_string(), 6, "truncated"),
         ]
     );

@@ -464,3 +464,22 @@ fn a_new_file_after_finish_starts_a_new_import() {
     assert_eq!(json[0]["source"], "c.vcf");
     assert_eq!(json[0]["sources"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn device_contacts_from_the_contact_picker_api_are_read_as_json() {
+    // What `navigator.contacts.select(["name", "email", "tel", "address"], {multiple: true})`
+    // resolves to, as the UI hands it over: JSON in a Blob named device.json.
+    let device = br#"[
+        {"name": ["Ada Lovelace"], "email": ["ada@example.org", "ada@work.example"], "tel": ["+41 44 668 18 00"], "address": []},
+        {"name": [], "email": [], "tel": ["+1 650 253 0000"], "address": []}
+    ]"#;
+    let mut engine = engine_of(&[("device.json", device)]);
+    assert_eq!(engine.count(), 2);
+    assert_eq!(engine.format().as_deref(), Some("json"));
+    let book = packed(&mut engine);
+    let ada = book.entry(0);
+    assert_eq!(ada.name, "Ada Lovelace");
+    assert_eq!(ada.emails, ["ada@example.org", "ada@work.example"]);
+    assert_eq!(ada.phones, ["+41446681800"]);
+    assert_eq!(book.entry(1).name, "+16502530000");
+}
