@@ -133,69 +133,71 @@ pub fn App(props: &AppProps) -> Html {
         let picker = picker.dispatcher();
         let host = host.clone();
         let options = options.clone();
-        Callback::from(move |(job_id, source, event): (u32, SourceKind, EngineEvent)| match event {
-            EngineEvent::Progress(mut importing) => {
-                importing.job = job_id;
-                host.emit(
-                    "import-progress",
-                    &[
-                        ("source", Detail::Text(source.id())),
-                        ("bytes", Detail::Number(importing.bytes)),
-                        ("totalBytes", Detail::Number(importing.total)),
-                        ("records", Detail::Number(importing.records as f64)),
-                        ("problems", Detail::Number(importing.problems as f64)),
-                    ],
-                );
-                flow.dispatch(FlowAction::Progress(importing));
-            }
-            EngineEvent::Done {
-                book,
-                hidden,
-                summary,
-            } => {
-                let count = book.len() - hidden.as_ref().map_or(0, picker::Selection::count);
-                host.emit(
-                    "import-done",
-                    &[
-                        ("source", Detail::Text(source.id())),
-                        ("count", Detail::Number(count as f64)),
-                        ("problems", Detail::Number(summary.total as f64)),
-                    ],
-                );
-                let sort = if options.sort_by_name {
-                    picker::Sort::ByName
-                } else {
-                    picker::Sort::Source
-                };
-                picker.dispatch(picker::Action::SetSort(sort));
-                picker.dispatch(picker::Action::SetLimit(options.selection_limit));
-                picker.dispatch(picker::Action::Load {
-                    book: Rc::new(book),
-                    hidden: hidden.map(Rc::new),
-                });
-                flow.dispatch(FlowAction::Imported {
-                    job: job_id,
-                    source,
-                    summary: Rc::new(summary),
-                });
-            }
-            EngineEvent::Error { code, message } => {
-                host.emit(
-                    "import-error",
-                    &[
-                        ("source", Detail::Text(source.id())),
-                        ("code", Detail::Text(&code)),
-                        ("message", Detail::Text(&message)),
-                    ],
-                );
-                flow.dispatch(FlowAction::Failed {
-                    job: job_id,
-                    source: Some(source),
-                    code,
-                    message,
-                });
-            }
-        })
+        Callback::from(
+            move |(job_id, source, event): (u32, SourceKind, EngineEvent)| match event {
+                EngineEvent::Progress(mut importing) => {
+                    importing.job = job_id;
+                    host.emit(
+                        "import-progress",
+                        &[
+                            ("source", Detail::Text(source.id())),
+                            ("bytes", Detail::Number(importing.bytes)),
+                            ("totalBytes", Detail::Number(importing.total)),
+                            ("records", Detail::Number(importing.records as f64)),
+                            ("problems", Detail::Number(importing.problems as f64)),
+                        ],
+                    );
+                    flow.dispatch(FlowAction::Progress(importing));
+                }
+                EngineEvent::Done {
+                    book,
+                    hidden,
+                    summary,
+                } => {
+                    let count = book.len() - hidden.as_ref().map_or(0, picker::Selection::count);
+                    host.emit(
+                        "import-done",
+                        &[
+                            ("source", Detail::Text(source.id())),
+                            ("count", Detail::Number(count as f64)),
+                            ("problems", Detail::Number(summary.total as f64)),
+                        ],
+                    );
+                    let sort = if options.sort_by_name {
+                        picker::Sort::ByName
+                    } else {
+                        picker::Sort::Source
+                    };
+                    picker.dispatch(picker::Action::SetSort(sort));
+                    picker.dispatch(picker::Action::SetLimit(options.selection_limit));
+                    picker.dispatch(picker::Action::Load {
+                        book: Rc::new(book),
+                        hidden: hidden.map(Rc::new),
+                    });
+                    flow.dispatch(FlowAction::Imported {
+                        job: job_id,
+                        source,
+                        summary: Rc::new(summary),
+                    });
+                }
+                EngineEvent::Error { code, message } => {
+                    host.emit(
+                        "import-error",
+                        &[
+                            ("source", Detail::Text(source.id())),
+                            ("code", Detail::Text(&code)),
+                            ("message", Detail::Text(&message)),
+                        ],
+                    );
+                    flow.dispatch(FlowAction::Failed {
+                        job: job_id,
+                        source: Some(source),
+                        code,
+                        message,
+                    });
+                }
+            },
+        )
     };
 
     // Starts an import; `start` calls the host with the callback the engine reports to.
@@ -322,7 +324,13 @@ pub fn App(props: &AppProps) -> Html {
                     if options.mode == Mode::Modal && *screen_now.borrow() == Screen::Closed {
                         host.remember_focus();
                     }
-                    host.emit("open", &[("source", Detail::Text(source.as_ref().map_or("", SourceKind::id)))]);
+                    host.emit(
+                        "open",
+                        &[(
+                            "source",
+                            Detail::Text(source.as_ref().map_or("", SourceKind::id)),
+                        )],
+                    );
                     flow.dispatch(FlowAction::Open(screen_for(source.as_ref(), &options)));
                     if source == Some(SourceKind::Device) {
                         on_choose.emit(SourceKind::Device);
@@ -466,7 +474,9 @@ pub fn App(props: &AppProps) -> Html {
                 "device" => "error.device",
                 _ => "error.read",
             };
-            let retry = source.clone().map(|source| on_choose.reform(move |()| source.clone()));
+            let retry = source
+                .clone()
+                .map(|source| on_choose.reform(move |()| source.clone()));
             (
                 "title",
                 html! {

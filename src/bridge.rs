@@ -146,10 +146,7 @@ impl Host {
     /// Starts importing `files` (a `FileList`); reports go to `on_event`.
     pub fn import_files(&self, files: web_sys::FileList, on_event: Callback<EngineEvent>) -> Job {
         let closure = event_closure(on_event);
-        let job = self.call(
-            "importFiles",
-            &[files.into(), closure.as_ref().clone()],
-        );
+        let job = self.call("importFiles", &[files.into(), closure.as_ref().clone()]);
         Job {
             object: job.unwrap_or(JsValue::NULL),
             _closure: Some(closure),
@@ -170,7 +167,10 @@ impl Host {
     pub async fn problems(&self, start: usize, count: usize) -> Vec<ProblemLine> {
         let Some(promise) = self.call(
             "problems",
-            &[JsValue::from_f64(start as f64), JsValue::from_f64(count as f64)],
+            &[
+                JsValue::from_f64(start as f64),
+                JsValue::from_f64(count as f64),
+            ],
         ) else {
             return Vec::new();
         };
@@ -376,7 +376,10 @@ fn text(object: &JsValue, key: &str) -> String {
 }
 
 fn number(object: &JsValue, key: &str) -> f64 {
-    get(object, key).as_f64().filter(|n| n.is_finite()).unwrap_or(0.0)
+    get(object, key)
+        .as_f64()
+        .filter(|n| n.is_finite())
+        .unwrap_or(0.0)
 }
 
 fn web_sys_log(error: &JsValue) {
@@ -417,7 +420,11 @@ pub fn format_number(locale: &str, n: usize) -> String {
             *cell = Some((locale.to_string(), format));
         }
         cell.as_ref()
-            .and_then(|(_, format)| format.call1(&JsValue::NULL, &JsValue::from_f64(n as f64)).ok())
+            .and_then(|(_, format)| {
+                format
+                    .call1(&JsValue::NULL, &JsValue::from_f64(n as f64))
+                    .ok()
+            })
             .and_then(|text| text.as_string())
             .unwrap_or_else(|| n.to_string())
     })

@@ -308,7 +308,10 @@ mod tests {
     #[test]
     fn every_french_key_exists_in_english() {
         for (key, _) in FR {
-            assert!(EN.iter().any(|(k, _)| k == key), "{key} has no English text");
+            assert!(
+                EN.iter().any(|(k, _)| k == key),
+                "{key} has no English text"
+            );
         }
         for (key, _) in EN {
             let counted = key.ends_with(".one") || key.ends_with(".zero");

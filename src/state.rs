@@ -340,7 +340,10 @@ mod tests {
         let Screen::Importing(importing) = &progress.screen else {
             panic!("still importing");
         };
-        assert_eq!((importing.bytes, importing.total, importing.records), (50.0, 100.0, 7));
+        assert_eq!(
+            (importing.bytes, importing.total, importing.records),
+            (50.0, 100.0, 7)
+        );
         let done = reduce(
             progress,
             FlowAction::Imported {

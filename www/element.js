@@ -15,7 +15,9 @@
 //   display-select-all-none, skip-source-menu, skip-contacts-display   ("true"/"false")
 
 import styles from "./styles.js";
-import { EngineClient, wasmAllowed } from "./engine/client.js";
+// Only the WebAssembly check loads with the page; the engine's client (and the engine) load on
+// the first import.
+import { wasmAllowed } from "./engine/csp.js";
 
 const ATTRIBUTES = {
   sources: "sources",
@@ -107,7 +109,7 @@ export class ContactPickerElement extends HTMLElement {
       this.#widget?.destroy();
       this.#widget = null;
       this.#mounting = null;
-      this.#engine?.terminate();
+      this.#engine?.then((engine) => engine.terminate(), () => {});
       this.#engine = null;
     });
   }
@@ -192,7 +194,7 @@ export class ContactPickerElement extends HTMLElement {
       allows: (hook) => this.options[hook]?.() !== false,
       importFiles: (files, onEvent) => this.#import(Array.from(files), "file", onEvent),
       importDevice: (onEvent) => this.#importDevice(onEvent),
-      problems: (start, count) => this.#engineClient().problems(start, count),
+      problems: (start, count) => this.#engineClient().then((engine) => engine.problems(start, count)),
       submit: (source, entries, chosen) => this.#submit(source, entries, chosen),
       rememberFocus: () => {
         this.#focusBefore = document.activeElement;
@@ -205,38 +207,50 @@ export class ContactPickerElement extends HTMLElement {
     };
   }
 
+  /** The engine's client, loaded on first use. */
   #engineClient() {
-    this.#engine ??= new EngineClient({ baseUrl: new URL("./engine/", import.meta.url).href });
+    this.#engine ??= import("./engine/client.js").then(
+      ({ EngineClient }) => new EngineClient({ baseUrl: new URL("./engine/", import.meta.url).href }),
+      (error) => {
+        this.#engine = null;
+        throw error;
+      },
+    );
     return this.#engine;
   }
 
   #import(files, source, onEvent) {
     const options = this.options;
     let cancelled = false;
-    const job = this.#engineClient().importFiles(
-      files,
-      { region: options.region, merge: true, locale: options.locale },
-      async (event) => {
-        if (cancelled) return;
-        if (event.type === "done") {
-          try {
-            await this.#beforeDisplay(event, source, options);
-          } catch (error) {
-            console.error("contact-picker: the host's filter or beforeDisplayContacts failed", error);
-          }
-          if (cancelled) return;
-          options.afterImport?.(source, true);
-        } else if (event.type === "error") {
-          options.afterImport?.(source, false);
+    let job = null;
+    const report = async (event) => {
+      if (cancelled) return;
+      if (event.type === "done") {
+        try {
+          await this.#beforeDisplay(event, source, options);
+        } catch (error) {
+          console.error("contact-picker: the host's filter or beforeDisplayContacts failed", error);
         }
-        onEvent(event);
-        if (event.type === "done" && event.display === false) this.close();
+        if (cancelled) return;
+        options.afterImport?.(source, true);
+      } else if (event.type === "error") {
+        options.afterImport?.(source, false);
+      }
+      onEvent(event);
+      if (event.type === "done" && event.display === false) this.close();
+    };
+    this.#engineClient().then(
+      (engine) => {
+        if (!cancelled) job = engine.importFiles(files, { region: options.region, merge: true, locale: options.locale }, report);
+      },
+      (error) => {
+        if (!cancelled) onEvent({ type: "error", code: "engine", message: String(error?.message ?? error) });
       },
     );
     return {
       cancel() {
         cancelled = true;
-        job.cancel();
+        job?.cancel();
       },
     };
   }
@@ -245,12 +259,13 @@ export class ContactPickerElement extends HTMLElement {
   async #beforeDisplay(event, source, options) {
     if (typeof options.filter !== "function" && typeof options.beforeDisplayContacts !== "function") return;
     const shape = options.shape === "cloudsponge" ? "cloudsponge" : "contact-picker";
+    const engine = await this.#engineClient();
     const hidden = new Uint8Array(event.count);
     const all = [];
     const batch = 2000;
     for (let start = 0; start < event.count; start += batch) {
       const indexes = Uint32Array.from({ length: Math.min(batch, event.count - start) }, (_, i) => start + i);
-      const contacts = parseContacts(await this.#engineClient().contactsJson(indexes, new Uint32Array(indexes.length), shape), shape);
+      const contacts = parseContacts(await engine.contactsJson(indexes, new Uint32Array(indexes.length), shape), shape);
       contacts.forEach((contact, i) => {
         if (typeof options.filter === "function" && !options.filter(contact)) hidden[start + i] = 1;
         else all.push(contact);
@@ -289,7 +304,8 @@ export class ContactPickerElement extends HTMLElement {
   async #submit(source, entries, chosen) {
     const options = this.options;
     const shape = options.shape === "cloudsponge" ? "cloudsponge" : "contact-picker";
-    const contacts = parseContacts(await this.#engineClient().contactsJson(entries, chosen, shape), shape);
+    const engine = await this.#engineClient();
+    const contacts = parseContacts(await engine.contactsJson(entries, chosen, shape), shape);
     if (options.fillInput) fillInput(options.fillInput, contacts, shape);
     this.#emit("submit", { contacts, source });
     return contacts.length;

@@ -31,7 +31,10 @@ fn reason_key(reason: picker::Reason) -> &'static str {
 pub fn ContactDetails(props: &ContactDetailsProps) -> Html {
     let state = &props.picker.0;
     let strings = &props.strings;
-    let Some(index) = state.active.and_then(|position| state.view.get(position).copied()) else {
+    let Some(index) = state
+        .active
+        .and_then(|position| state.view.get(position).copied())
+    else {
         return html! {};
     };
     let entry = state.book.entry(index);

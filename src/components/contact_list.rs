@@ -42,7 +42,7 @@ pub fn ContactList(props: &ContactListProps) -> Html {
     let state = &props.picker.0;
     let view = state.view.clone();
     let count = view.len();
-    let metrics = use_list_metrics(props.list.clone(), ROW_HEIGHT);
+    let metrics = use_list_metrics(props.list.clone(), count);
     // The focused option is always rendered: the window follows it (a scroll the effect
     // below then makes real).
     let scroll_top = match state.active {
@@ -61,23 +61,26 @@ pub fn ContactList(props: &ContactListProps) -> Html {
         let sizer = sizer.clone();
         let rows = rows.clone();
         let list = props.list.clone();
-        use_effect_with((count, window.first, scroll_top.to_bits()), move |(count, first, scroll)| {
-            // Integers: formatting a float would cost the module its float printer.
-            let height = format!("{}px", *count as u64 * u64::from(ROW_PX));
-            if let Some(sizer) = sizer.cast::<HtmlElement>() {
-                let _ = sizer.style().set_property("height", &height);
-            }
-            if let Some(rows) = rows.cast::<HtmlElement>() {
-                let offset = format!("translateY({}px)", *first as u64 * u64::from(ROW_PX));
-                let _ = rows.style().set_property("transform", &offset);
-            }
-            if let Some(list) = list.cast::<HtmlElement>() {
-                let wanted = f64::from_bits(*scroll).round() as i32;
-                if list.scroll_top() != wanted {
-                    list.set_scroll_top(wanted);
+        use_effect_with(
+            (count, window.first, scroll_top.to_bits()),
+            move |(count, first, scroll)| {
+                // Integers: formatting a float would cost the module its float printer.
+                let height = format!("{}px", *count as u64 * u64::from(ROW_PX));
+                if let Some(sizer) = sizer.cast::<HtmlElement>() {
+                    let _ = sizer.style().set_property("height", &height);
                 }
-            }
-        });
+                if let Some(rows) = rows.cast::<HtmlElement>() {
+                    let offset = format!("translateY({}px)", *first as u64 * u64::from(ROW_PX));
+                    let _ = rows.style().set_property("transform", &offset);
+                }
+                if let Some(list) = list.cast::<HtmlElement>() {
+                    let wanted = f64::from_bits(*scroll).round() as i32;
+                    if list.scroll_top() != wanted {
+                        list.set_scroll_top(wanted);
+                    }
+                }
+            },
+        );
     }
 
     let dispatch = props.picker.dispatcher();
@@ -156,7 +159,7 @@ pub fn ContactList(props: &ContactListProps) -> Html {
         .and_then(|position| view.get(position))
         .map(|&index| option_id(index));
     html! {
-        <div class="list" part="list" id="cp-list" role="listbox" tabindex="0"
+        <div class="list" part="list" id="cp-list" role="listbox" tabindex="0" hidden={count == 0}
             aria-multiselectable="true" aria-label={props.strings.get("list.label", &[])}
             aria-activedescendant={active_id} ref={props.list.clone()} {onkeydown} {onfocus}>
             <div class="list__sizer" role="presentation" ref={sizer}>

@@ -94,7 +94,7 @@ pub fn ContactPicker(props: &ContactPickerProps) -> Html {
     html! {
         <div class="picker">
             <SearchBox query={state.query.clone()} label={strings.get("search.label", &[])}
-                placeholder={strings.get("search.placeholder", &[])} controls="cp-list"
+                placeholder={strings.get("search.placeholder", &[])} controls={(shown > 0).then_some(AttrValue::from("cp-list"))}
                 input={search} {on_search} on_down={Callback::from(on_down)} />
             <Toolbar strings={strings.clone()} select_buttons={props.options.display_select_all_none}
                 by_name={state.sort == picker::Sort::ByName} {selected}

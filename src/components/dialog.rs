@@ -54,7 +54,9 @@ pub fn Dialog(props: &DialogProps) -> Html {
                     let in_filled_search = event
                         .target()
                         .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                        .is_some_and(|input| input.type_() == "search" && !input.value().is_empty());
+                        .is_some_and(|input| {
+                            input.type_() == "search" && !input.value().is_empty()
+                        });
                     if !in_filled_search {
                         event.prevent_default();
                         on_escape.emit(());
@@ -67,7 +69,11 @@ pub fn Dialog(props: &DialogProps) -> Html {
                         return;
                     };
                     let active = active_element(&element);
-                    let at = |item: &HtmlElement| active.as_ref().is_some_and(|a| a == item.unchecked_ref::<Element>());
+                    let at = |item: &HtmlElement| {
+                        active
+                            .as_ref()
+                            .is_some_and(|a| a == item.unchecked_ref::<Element>())
+                    };
                     if event.shift_key() && (at(first) || active.is_none()) {
                         event.prevent_default();
                         let _ = last.focus();

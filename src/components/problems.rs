@@ -61,7 +61,13 @@ pub fn Problems(props: &ProblemsProps) -> Html {
                 .iter()
                 .map(|problem| {
                     let place = if problem.line > 0 {
-                        strings.get("record", &[("source", &problem.source), ("line", &problem.line.to_string())])
+                        strings.get(
+                            "record",
+                            &[
+                                ("source", &problem.source),
+                                ("line", &problem.line.to_string()),
+                            ],
+                        )
                     } else {
                         problem.source.clone()
                     };

@@ -11,8 +11,8 @@ pub struct SearchBoxProps {
     pub label: AttrValue,
     /// Its placeholder.
     pub placeholder: AttrValue,
-    /// The id of the list it filters.
-    pub controls: AttrValue,
+    /// The id of the list it filters (none while the list is empty, and hidden).
+    pub controls: Option<AttrValue>,
     /// The box, for focus.
     pub input: NodeRef,
     /// The text changed.

@@ -31,7 +31,13 @@ pub struct VirtualWindow {
 
 /// Computes the window of `count` rows of `row_height` pixels, scrolled to `scroll_top` in a
 /// list `height` pixels high, with `overscan` more rows on each side.
-pub fn window_of(count: usize, row_height: f64, overscan: usize, scroll_top: f64, height: f64) -> VirtualWindow {
+pub fn window_of(
+    count: usize,
+    row_height: f64,
+    overscan: usize,
+    scroll_top: f64,
+    height: f64,
+) -> VirtualWindow {
     if count == 0 || row_height <= 0.0 {
         return VirtualWindow::default();
     }
@@ -69,11 +75,24 @@ pub fn scroll_to_show(position: usize, row_height: f64, metrics: Metrics) -> f64
     }
 }
 
-/// Tracks the scroll position and height of the element behind `list`.
+/// Tracks the scroll position and height of the element behind `list`, a list of `count`
+/// rows (measured again when the count changes: an empty list may have been hidden).
 #[hook]
-pub fn use_list_metrics(list: NodeRef, row_height: f64) -> Metrics {
+pub fn use_list_metrics(list: NodeRef, count: usize) -> Metrics {
     // (scroll top, height), as last read.
     let metrics = use_state_eq(|| (0.0f64, 0.0f64));
+    {
+        let metrics = metrics.setter();
+        let list = list.clone();
+        use_effect_with(count, move |_| {
+            if let Some(element) = list.cast::<Element>() {
+                metrics.set((
+                    f64::from(element.scroll_top()),
+                    f64::from(element.client_height()),
+                ));
+            }
+        });
+    }
     {
         let metrics = metrics.setter();
         use_effect_with(list, move |list| {
@@ -83,7 +102,10 @@ pub fn use_list_metrics(list: NodeRef, row_height: f64) -> Metrics {
                 let element = element.clone();
                 move || {
                     if let Some(element) = &element {
-                        metrics.set((f64::from(element.scroll_top()), f64::from(element.client_height())));
+                        metrics.set((
+                            f64::from(element.scroll_top()),
+                            f64::from(element.client_height()),
+                        ));
                     }
                 }
             };
@@ -119,8 +141,8 @@ pub fn use_list_metrics(list: NodeRef, row_height: f64) -> Metrics {
     let (scroll_top, height) = *metrics;
     Metrics {
         scroll_top,
-        // Before the list is measured (first render), a first screenful.
-        height: if height > 0.0 { height } else { row_height * 12.0 },
+        // Before the list is measured (first render, or hidden), a first screenful.
+        height: if height > 0.0 { height } else { 720.0 },
     }
 }
 
@@ -130,7 +152,10 @@ mod tests {
 
     #[test]
     fn scrolling_to_show_a_row_moves_the_least() {
-        let metrics = Metrics { scroll_top: 560.0, height: 560.0 };
+        let metrics = Metrics {
+            scroll_top: 560.0,
+            height: 560.0,
+        };
         assert_eq!(scroll_to_show(12, 56.0, metrics), 560.0);
         assert_eq!(scroll_to_show(5, 56.0, metrics), 280.0);
         assert_eq!(scroll_to_show(20, 56.0, metrics), 21.0 * 56.0 - 560.0);
@@ -143,7 +168,15 @@ mod tests {
         assert_eq!(w.first_visible, 1001);
         assert_eq!(w.last, 1011 + 5);
         assert_eq!(w.page, 10);
-        assert_eq!(window_of(3, 56.0, 5, 0.0, 560.0), VirtualWindow { first: 0, last: 3, first_visible: 0, page: 10 });
+        assert_eq!(
+            window_of(3, 56.0, 5, 0.0, 560.0),
+            VirtualWindow {
+                first: 0,
+                last: 3,
+                first_visible: 0,
+                page: 10
+            }
+        );
         assert_eq!(window_of(0, 56.0, 5, 0.0, 560.0), VirtualWindow::default());
     }
 }
