@@ -339,6 +339,46 @@ test("with a CSP worker-src 'none' the engine runs on the main thread, and says 
   await tab.close();
 });
 
+test("a file that cannot be read gives read, a file without contacts gives empty", async () => {
+  for (const path of [PAGE, CSP_NO_WORKERS]) {
+    const { tab, messages } = await open(path);
+    const result = await tab.evaluate(async () => {
+      const { EngineClient, run } = window.harness;
+      const client = new EngineClient();
+      // A file whose reading fails part-way (as when it is deleted or its permission revoked).
+      const broken = {
+        name: "gone.csv",
+        size: 100,
+        stream: () =>
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode("Name,E-mail Address\r\nAda,ada@example.org\r\n"));
+              controller.error(new DOMException("the file changed", "NotReadableError"));
+            },
+          }),
+      };
+      const unreadable = await run(client, [broken], {});
+      const empty = await run(client, [new File(["Name,E-mail Address\r\n"], "header-only.csv")], {});
+      return { mode: client.mode, unreadable: unreadable.events.at(-1), empty: empty.events.at(-1) };
+    });
+    const where = `${path} (${result.mode}): ${messages.join("\n")}`;
+    assert.equal(result.unreadable.type, "error", where);
+    assert.equal(result.unreadable.code, "read", where);
+    assert.equal(result.empty.type, "error", where);
+    assert.equal(result.empty.code, "empty", where);
+    assert.equal(result.empty.summary.kinds[0].code, "empty", where);
+    await tab.close();
+  }
+});
+
+test("the shipped engine exports no test or benchmark function", () => {
+  const glue = readFileSync(join(root, DIST, "contact_picker_engine.js"), "utf8");
+  for (const name of ["normalizeJson", "memoryBytes", "FileImport"]) {
+    assert.ok(!glue.includes(name), `${name} is exported by the shipped engine`);
+  }
+  assert.ok(glue.includes("packSome") && glue.includes("contactsJson"));
+});
+
 test("a CSP without 'wasm-unsafe-eval' gives the error code csp", async () => {
   const { tab } = await open(CSP_NO_WASM);
   const result = await tab.evaluate(async (files) => {

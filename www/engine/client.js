@@ -115,12 +115,18 @@ export class EngineClient {
     this.start().then(
       (engine) => {
         if (this.job !== job) return;
-        engine.post({
-          type: "import",
-          job,
-          files: list,
-          options: { region: options.region, merge: options.merge, locale: options.locale },
-        });
+        try {
+          engine.post({
+            type: "import",
+            job,
+            files: list,
+            options: { region: options.region, merge: options.merge, locale: options.locale },
+          });
+        } catch (error) {
+          // Not a File or Blob (a worker cannot be sent it).
+          emit({ type: "error", code: "read", message: `the files could not be read: ${error && error.message ? error.message : error}` });
+          if (this.job === job) this.onEvent = null;
+        }
       },
       (error) => {
         emit({ type: "error", code: error.code || "engine", message: error.message || String(error) });
