@@ -1,5 +1,5 @@
-// contact-picker's core compiled to wasm (the widget crate's `FileImport`, built with
-// `wasm-bindgen --target nodejs` into PKG), fed the file in 64 KiB chunks as a browser File
+// contact-picker's core compiled to wasm (the import engine's `FileImport`, behind its `testing`
+// feature, built with `wasm-bindgen --target nodejs` into PKG), fed the file in 64 KiB chunks as a browser File
 // stream delivers it, then reading the result's JSON text a piece at a time (`nextJson`), as a
 // page would hand it on. Usage: node wasm.mjs PKG FILE... [--region CC] [--repeat N].
 import fs from 'node:fs';
@@ -14,7 +14,7 @@ const flag = (name, fallback) => {
 const region = flag('--region', 'US');
 const repeat = Number(flag('--repeat', '3'));
 const [pkg, ...files] = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')));
-const picker = createRequire(import.meta.url)(path.resolve(pkg, 'contact_picker.js'));
+const picker = createRequire(import.meta.url)(path.resolve(pkg, 'contact_picker_engine.js'));
 const CHUNK = 64 * 1024;
 
 for (const file of files) {
