@@ -26,9 +26,10 @@ const types = {
  * - `headers(path)`: extra response headers for a path (e.g. a Content-Security-Policy).
  * - `pages`: path → HTML text served instead of a file (test pages that are not in the tree).
  * - `cors`: send `Access-Control-Allow-Origin: *` (a CDN does).
+ * - `port`: the port (default: a free one).
  * Returns `{ url, close() }`; `url` ends without a slash.
  */
-export async function serve({ headers = () => ({}), pages = {}, cors = false } = {}) {
+export async function serve({ headers = () => ({}), pages = {}, cors = false, port = 0 } = {}) {
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
     const extra = { "Cache-Control": "no-store", ...headers(path) };
@@ -57,10 +58,10 @@ export async function serve({ headers = () => ({}), pages = {}, cors = false } =
       response.writeHead(404, { "Content-Type": "text/plain", ...extra }).end("not found");
     }
   });
-  await new Promise((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address();
+  await new Promise((done) => server.listen(port, "127.0.0.1", done));
+  const { port: bound } = server.address();
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     close: () => new Promise((done) => server.close(done)),
   };
 }
