@@ -266,7 +266,7 @@ export async function assertAccessible(page, label, { exclude = [] } = {}) {
 export async function screenshot(page, name, options = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path, ...options });
+  await page.screenshot({ path, animations: "disabled", ...options });
   return path;
 }
 
