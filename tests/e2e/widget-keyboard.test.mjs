@@ -207,3 +207,51 @@ test("in the dialog, Escape first empties a filled search box, then closes", asy
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Import a contact file…");
   await page.close();
 });
+
+test("in the dialog, Tab and Shift+Tab wrap on the picker screen too (details and problems open)", async () => {
+  const { page, widget } = await openPage(context, `${server.url}/index.html`, { selector: "#modal", ready: null });
+  await page.locator('button[data-contact-picker-launch="file"]').click();
+  await widget.locator('input[type="file"]').setInputFiles([
+    corpus("csv/synth__google_contacts_current_layout.csv"),
+    corpus("vcard/calcard__009.vcf"),
+  ]);
+  await widget.locator("#cp-list").waitFor();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Space");
+  await widget.locator("[part=details]").waitFor();
+  await widget.getByRole("button", { name: "Show lines" }).click();
+  /** Where focus is: a stop inside the dialog, or OUTSIDE. */
+  const where = () =>
+    page.evaluate(() => {
+      const host = document.getElementById("modal");
+      const inner = host.shadowRoot.activeElement;
+      if (document.activeElement !== host || !inner || !host.shadowRoot.querySelector("[role=dialog]").contains(inner)) {
+        return `OUTSIDE:${document.activeElement?.tagName}`;
+      }
+      return `${inner.tagName.toLowerCase()}${inner.id ? "#" + inner.id : ""}:${(inner.getAttribute("aria-label") ?? inner.textContent).trim().slice(0, 16)}`;
+    });
+  const forward = [];
+  for (let i = 0; i < 24; i++) {
+    await page.keyboard.press("Tab");
+    forward.push(await where());
+  }
+  assert.ok(!forward.some((s) => s.startsWith("OUTSIDE")), forward.join(" → "));
+  // One full cycle holds every stop once, from the close button to the submit button.
+  const start = forward.indexOf("button:Close");
+  const cycle = forward.slice(start, forward.indexOf("button:Close", start + 1));
+  assert.ok(cycle.length >= 8, `a cycle: ${cycle.join(" → ")}`);
+  assert.equal(new Set(cycle).size, cycle.length, `no stop twice in a cycle: ${cycle.join(" → ")}`);
+  // The problems toggle reads "Hide lines" once expanded.
+  for (const stop of ["input#cp-search:", "div#cp-list:Contacts", "button:Hide lines", "button:Add 1 contact"]) {
+    assert.ok(cycle.includes(stop), `${stop} in ${cycle.join(" → ")}`);
+  }
+  assert.equal(cycle.at(-1), "button:Add 1 contact", "the submit button is the last stop");
+  const backward = [];
+  for (let i = 0; i < cycle.length; i++) {
+    await page.keyboard.press("Shift+Tab");
+    backward.push(await where());
+  }
+  assert.ok(!backward.some((s) => s.startsWith("OUTSIDE")), backward.join(" → "));
+  assert.equal(new Set(backward).size, cycle.length, `Shift+Tab visits the same stops: ${backward.join(" → ")}`);
+  await page.close();
+});

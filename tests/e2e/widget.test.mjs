@@ -192,7 +192,44 @@ describe("upload, search, pick and submit through the inline picker", () => {
   }
 });
 
+test("files dropped on the drop zone are imported like chosen ones", async () => {
+  const { page, widget } = await demo();
+  await widget.locator('button.source[data-source="file"]').click();
+  const zone = widget.locator("[part=dropzone]");
+  const transfer = await page.evaluateHandle(
+    ({ name, text }) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], name, { type: "text/csv" }));
+      return data;
+    },
+    { name: PEOPLE.name, text: PEOPLE.buffer.toString("utf8") },
+  );
+  await zone.dispatchEvent("dragenter", { dataTransfer: transfer });
+  await zone.dispatchEvent("dragover", { dataTransfer: transfer });
+  assert.match(await zone.getAttribute("class"), /dropzone--over/, "the zone shows it will take the files");
+  await zone.dispatchEvent("drop", { dataTransfer: transfer });
+  await widget.locator("#cp-list").waitFor();
+  assert.deepEqual(await shownNames(widget), PEOPLE_BY_NAME);
+  assert.deepEqual((await waitForEvents(page, "import-start"))[0].detail, { source: "file", files: 1, totalBytes: PEOPLE.buffer.length });
+  await page.close();
+});
+
 describe("selection", () => {
+  test("a click toggles one contact; Shift+click selects the range from the last one clicked", async () => {
+    const { page, widget } = await demo();
+    await upload(widget, [PEOPLE]);
+    await option(widget, "Aurore Martin").click();
+    await option(widget, "David Lefèvre").click({ modifiers: ["Shift"] });
+    const checked = async () => (await options(widget)).filter((o) => o.checked === "true").map((o) => o.name);
+    assert.deepEqual(await checked(), ["Aurore Martin", "Bruno Petit", "Chloé Durand", "David Lefèvre"]);
+    await option(widget, "Bruno Petit").click();
+    assert.deepEqual(await checked(), ["Aurore Martin", "Chloé Durand", "David Lefèvre"]);
+    assert.equal(await widget.locator("[part=count]").textContent(), "3 selected");
+    const selects = (await events(page, "select")).map((e) => e.detail.count);
+    assert.deepEqual(selects, [1, 4, 3], "one select event per change, with the count");
+    await page.close();
+  });
+
   test("select all, then a search keeps the selection; Select none unselects only the filtered contacts", async () => {
     const cli = normalizeWithCli([PEOPLE]);
     const { page, widget } = await demo();
