@@ -152,9 +152,13 @@ test("Home, End, PageDown and PageUp move aria-activedescendant over 20,000 rows
       };
     });
   const check = async (label, posinset) => {
-    // The window follows the focus a frame later.
-    await page.waitForTimeout(80);
-    const now = await active();
+    // The window follows the focus a frame later: wait (up to 3 s) for it to settle.
+    let now = await active();
+    for (let waited = 0; waited < 3000; waited += 25) {
+      if (now.rendered && now.visible && (posinset === undefined || now.posinset === posinset)) break;
+      await page.waitForTimeout(25);
+      now = await active();
+    }
     assert.ok(now.rendered, `${label}: the active option ${now.id} is not in the DOM`);
     assert.ok(now.visible, `${label}: the active option is not scrolled into view ${JSON.stringify(now)}`);
     assert.ok(now.options < 100, `${label}: ${now.options} options rendered`);
