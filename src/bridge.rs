@@ -185,6 +185,7 @@ impl Host {
             .map(|item| ProblemLine {
                 source: text(&item, "source"),
                 line: number(&item, "line") as u32,
+                code: text(&item, "code"),
                 message: text(&item, "message"),
             })
             .collect()

@@ -73,6 +73,18 @@ const EN: &[(&str, &str)] = &[
     ("problems.fixed.other", "{n} values corrected or left out"),
     ("problems.show", "Show lines"),
     ("problems.hide", "Hide lines"),
+    ("problem.line", "{place}: {what}"),
+    ("problem.invalid_email", "the e-mail address “{value}” is not valid and was left out"),
+    ("problem.invalid_phone", "the phone number “{value}” was kept as written"),
+    ("problem.malformed_record", "this record could not be read and was skipped"),
+    ("problem.truncated", "the file ends in the middle of this record"),
+    ("problem.charset", "characters that could not be read were replaced"),
+    ("problem.too_long", "a value was too long and was cut"),
+    ("problem.json", "this JSON could not be read"),
+    ("problem.xml", "this XML could not be read"),
+    ("problem.source", "the source reported an error"),
+    ("problem.unknown_format", "this is not a contact file (vCard, CSV, JSON or XML)"),
+    ("problem.empty", "no contact was found"),
     ("submit.one", "Add {n} contact"),
     ("submit.other", "Add {n} contacts"),
     ("submit.zero", "Add contacts"),
@@ -151,6 +163,18 @@ const FR: &[(&str, &str)] = &[
     ("problems.fixed.other", "{n} valeurs corrigées ou écartées"),
     ("problems.show", "Voir les lignes"),
     ("problems.hide", "Masquer les lignes"),
+    ("problem.line", "{place} : {what}"),
+    ("problem.invalid_email", "l’adresse e-mail « {value} » n’est pas valide et a été écartée"),
+    ("problem.invalid_phone", "le numéro de téléphone « {value} » a été gardé tel quel"),
+    ("problem.malformed_record", "cette fiche n’a pas pu être lue et a été ignorée"),
+    ("problem.truncated", "le fichier se termine au milieu de cette fiche"),
+    ("problem.charset", "des caractères illisibles ont été remplacés"),
+    ("problem.too_long", "une valeur trop longue a été coupée"),
+    ("problem.json", "ce JSON n’a pas pu être lu"),
+    ("problem.xml", "ce XML n’a pas pu être lu"),
+    ("problem.source", "la source a signalé une erreur"),
+    ("problem.unknown_format", "ce n’est pas un fichier de contacts (vCard, CSV, JSON ou XML)"),
+    ("problem.empty", "aucun contact n’a été trouvé"),
     ("submit.one", "Ajouter {n} contact"),
     ("submit.other", "Ajouter {n} contacts"),
     ("submit.zero", "Ajouter des contacts"),
@@ -209,6 +233,11 @@ impl Strings {
             table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
         };
         find(self.table).or_else(|| find(EN))
+    }
+
+    /// True when `key` has a text (the host's, this language's or English).
+    pub fn has(&self, key: &str) -> bool {
+        self.template(key).is_some()
     }
 
     /// The string `key`, its placeholders filled from `args`.

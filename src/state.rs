@@ -85,8 +85,32 @@ pub struct ProblemLine {
     pub source: String,
     /// The 1-based line (0 when not known).
     pub line: u32,
-    /// The core's message.
+    /// The core's error code (`invalid_phone`, ...): what the line says, in the visitor's
+    /// language.
+    pub code: String,
+    /// The core's message (English), for the value it names.
     pub message: String,
+}
+
+impl ProblemLine {
+    /// The value the core's message quotes (`phone number "+31 00" kept as given` → `+31 00`).
+    pub fn value(&self) -> &str {
+        let Some(open) = self.message.find('"') else {
+            return "";
+        };
+        let rest = &self.message[open + 1..];
+        // The value was written with Rust's Debug quoting: the closing quote is the first one
+        // that no backslash escapes.
+        let mut escaped = false;
+        for (at, c) in rest.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => return &rest[..at],
+                _ => escaped = false,
+            }
+        }
+        rest
+    }
 }
 
 /// Error codes for which a whole record was not imported; the others are values corrected
@@ -353,6 +377,25 @@ mod tests {
             },
         );
         assert_eq!(done.screen, Screen::Picker);
+    }
+
+    #[test]
+    fn a_problem_names_the_value_its_message_quotes() {
+        let line = |message: &str| ProblemLine {
+            source: "a.csv".into(),
+            line: 3,
+            code: "invalid_phone".into(),
+            message: message.into(),
+        };
+        assert_eq!(
+            line(r#"phone number "+31 00 0000000" kept as given: malformed number"#).value(),
+            "+31 00 0000000"
+        );
+        assert_eq!(
+            line(r#"invalid e-mail address "a\"b@c": no @"#).value(),
+            r#"a\"b@c"#
+        );
+        assert_eq!(line("malformed record: no name").value(), "");
     }
 
     #[test]

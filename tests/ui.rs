@@ -94,7 +94,9 @@ fn host() -> Object {
     Reflect::set(&host, &"submit".into(), &submit).unwrap();
     let problems = Function::new_with_args(
         "start, count",
-        "return Promise.resolve([{source: 'a.csv', line: 7, message: 'malformed record: no name'}]);",
+        "return Promise.resolve([{source: 'a.csv', line: 7, code: 'malformed_record', message: 'malformed record: no name'}, \
+         {source: 'a.csv', line: 9, code: 'invalid_phone', message: 'phone number \"+31 00\" kept as given: malformed number'}, \
+         {source: 'a.csv', line: 11, code: 'something_new', message: 'a kind the UI does not know'}]);",
     );
     Reflect::set(&host, &"problems".into(), &problems).unwrap();
     for name in ["rememberFocus", "restoreFocus"] {
@@ -468,8 +470,16 @@ async fn problems_show_their_lines_on_demand() {
         button.get_attribute("aria-expanded").as_deref(),
         Some("true")
     );
+    let lines: Vec<String> = all(&root, "#cp-problems li")
+        .iter()
+        .map(|l| l.text_content().unwrap())
+        .collect();
     assert_eq!(
-        text(&root, "#cp-problems"),
-        "a.csv, line 7: malformed record: no name"
+        lines,
+        [
+            "a.csv, line 7: this record could not be read and was skipped",
+            "a.csv, line 9: the phone number “+31 00” was kept as written",
+            "a.csv, line 11: a kind the UI does not know",
+        ]
     );
 }

@@ -304,11 +304,16 @@ export class ContactPickerElement extends HTMLElement {
   async #submit(source, entries, chosen) {
     const options = this.options;
     const shape = options.shape === "cloudsponge" ? "cloudsponge" : "contact-picker";
-    const engine = await this.#engineClient();
-    const contacts = parseContacts(await engine.contactsJson(entries, chosen, shape), shape);
-    if (options.fillInput) fillInput(options.fillInput, contacts, shape);
-    this.#emit("submit", { contacts, source });
-    return contacts.length;
+    try {
+      const engine = await this.#engineClient();
+      const contacts = parseContacts(await engine.contactsJson(entries, chosen, shape), shape);
+      if (options.fillInput) fillInput(options.fillInput, contacts, shape);
+      this.#emit("submit", { contacts, source });
+      return contacts.length;
+    } catch (error) {
+      console.error("contact-picker: the chosen contacts could not be handed over", error);
+      throw error;
+    }
   }
 
   #emit(name, detail = {}) {
@@ -326,7 +331,9 @@ export class ContactPickerElement extends HTMLElement {
 
 /** Parses the engine's JSON; CloudSponge's contacts get CloudSponge's methods. */
 function parseContacts(text, shape) {
-  const contacts = JSON.parse(text);
+  // Ours is an array; CloudSponge's is its API answer, `{contacts: [...], start, count, total}`.
+  const parsed = JSON.parse(text);
+  const contacts = Array.isArray(parsed) ? parsed : parsed?.contacts ?? [];
   if (shape === "cloudsponge") {
     for (const contact of contacts) {
       Object.defineProperties(contact, {

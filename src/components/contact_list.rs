@@ -109,11 +109,21 @@ pub fn ContactList(props: &ContactListProps) -> Html {
             });
         }
     };
+    // Focus from the keyboard (Tab) puts the focus on the first option, as the listbox pattern
+    // asks; focus from a pointer does not: the click that follows chooses the option, and
+    // showing the first option's details in between would move the list under the pointer.
+    let pointer_down = use_mut_ref(|| false);
+    let onmousedown = {
+        let pointer_down = pointer_down.clone();
+        move |_: MouseEvent| *pointer_down.borrow_mut() = true
+    };
     let onfocus = {
         let dispatch = dispatch.clone();
         let needs_active = state.active.is_none() && count > 0;
+        let pointer_down = pointer_down.clone();
         move |_: FocusEvent| {
-            if needs_active {
+            let by_pointer = std::mem::take(&mut *pointer_down.borrow_mut());
+            if needs_active && !by_pointer {
                 dispatch.dispatch(picker::Action::Activate(0));
             }
         }
@@ -161,7 +171,7 @@ pub fn ContactList(props: &ContactListProps) -> Html {
     html! {
         <div class="list" part="list" id="cp-list" role="listbox" tabindex="0" hidden={count == 0}
             aria-multiselectable="true" aria-label={props.strings.get("list.label", &[])}
-            aria-activedescendant={active_id} ref={props.list.clone()} {onkeydown} {onfocus}>
+            aria-activedescendant={active_id} ref={props.list.clone()} {onkeydown} {onfocus} {onmousedown}>
             <div class="list__sizer" role="presentation" ref={sizer}>
                 <div class="list__rows" role="presentation" ref={rows}>{ rows_html }</div>
             </div>

@@ -71,7 +71,16 @@ pub fn Problems(props: &ProblemsProps) -> Html {
                     } else {
                         problem.source.clone()
                     };
-                    html! { <li>{ format!("{place}: {}", problem.message) }</li> }
+                    // In the visitor's language, by kind; an unknown kind keeps the core's text.
+                    let key = ["problem.", problem.code.as_str()].concat();
+                    let what = if strings.has(&key) {
+                        strings.get(&key, &[("value", problem.value())])
+                    } else {
+                        problem.message.clone()
+                    };
+                    html! {
+                        <li>{ strings.get("problem.line", &[("place", &place), ("what", &what)]) }</li>
+                    }
                 })
                 .collect()
         })
