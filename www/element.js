@@ -287,7 +287,9 @@ export class ContactPickerElement extends HTMLElement {
         const supported = (await navigator.contacts.getProperties?.()) ?? properties;
         const picked = await navigator.contacts.select(properties.filter((p) => supported.includes(p)), { multiple: true });
         if (cancelled) return;
-        const file = new File([JSON.stringify(picked)], "device.json", { type: "application/json" });
+        // One contact a line, so that a problem names the contact's line.
+        const text = "[\n" + picked.map((contact) => JSON.stringify(contact)).join(",\n") + "\n]\n";
+        const file = new File([text], "device.json", { type: "application/json" });
         inner = this.#import([file], "device", onEvent);
       } catch (error) {
         if (!cancelled) onEvent({ type: "error", code: "device", message: String(error?.message ?? error) });

@@ -25,6 +25,10 @@ const ROW_HEIGHT: f64 = ROW_PX as f64;
 /// Rows rendered above and below the visible ones, so a fling shows no blank rows.
 const OVERSCAN: usize = 8;
 
+/// Row keys repeat every this many positions: more than a window ever holds (a tall list at
+/// 25% zoom), so no two rendered rows share a key.
+const ROW_SLOTS: usize = 512;
+
 /// Properties of [`ContactList`].
 #[derive(Properties, PartialEq)]
 pub struct ContactListProps {
@@ -42,13 +46,30 @@ pub fn ContactList(props: &ContactListProps) -> Html {
     let state = &props.picker.0;
     let view = state.view.clone();
     let count = view.len();
-    let metrics = use_list_metrics(props.list.clone(), count);
-    // The focused option is always rendered: the window follows it (a scroll the effect
-    // below then makes real).
-    let scroll_top = match state.active {
-        Some(active) if active < count => scroll_to_show(active, ROW_HEIGHT, metrics),
-        _ => metrics.scroll_top,
-    };
+    let metrics = use_list_metrics(props.list.clone(), count > 0);
+    // When the focused option moves (keys, a search), the list scrolls to show it: the window
+    // is computed for that scroll position at once (so the option is rendered), and the effect
+    // below makes the scroll real. The wish holds until the list reports a scroll (ours or the
+    // visitor's); otherwise the window follows the list's own scroll position, so that
+    // scrolling away from the focused option with the wheel shows the rows scrolled to.
+    let last_active = use_mut_ref(|| None::<usize>);
+    // (where to scroll, the scroll position when that was decided)
+    let scroll_wish = use_mut_ref(|| None::<(f64, f64)>);
+    {
+        let mut wish = scroll_wish.borrow_mut();
+        if wish.is_some_and(|(_, seen)| seen != metrics.scroll_top) {
+            *wish = None;
+        }
+        if *last_active.borrow() != state.active {
+            *last_active.borrow_mut() = state.active;
+            if let Some(active) = state.active.filter(|&active| active < count) {
+                let target = scroll_to_show(active, ROW_HEIGHT, metrics);
+                *wish = (target != metrics.scroll_top).then_some((target, metrics.scroll_top));
+            }
+        }
+    }
+    let wished = scroll_wish.borrow().map(|(target, _)| target);
+    let scroll_top = wished.unwrap_or(metrics.scroll_top);
     let window = window_of(count, ROW_HEIGHT, OVERSCAN, scroll_top, metrics.height);
 
     // Decoded entries of the rows on screen, kept while the book is the same (a short list:
@@ -61,9 +82,12 @@ pub fn ContactList(props: &ContactListProps) -> Html {
         let sizer = sizer.clone();
         let rows = rows.clone();
         let list = props.list.clone();
+        // Writes only: reading the scroll position here, after the writes, would make the
+        // browser lay the page out again on every render (the metrics hook reads it once a
+        // frame instead).
         use_effect_with(
-            (count, window.first, scroll_top.to_bits()),
-            move |(count, first, scroll)| {
+            (count, window.first, wished.map(f64::to_bits)),
+            move |(count, first, wished)| {
                 // Integers: formatting a float would cost the module its float printer.
                 let height = format!("{}px", *count as u64 * u64::from(ROW_PX));
                 if let Some(sizer) = sizer.cast::<HtmlElement>() {
@@ -73,11 +97,8 @@ pub fn ContactList(props: &ContactListProps) -> Html {
                     let offset = format!("translateY({}px)", *first as u64 * u64::from(ROW_PX));
                     let _ = rows.style().set_property("transform", &offset);
                 }
-                if let Some(list) = list.cast::<HtmlElement>() {
-                    let wanted = f64::from_bits(*scroll).round() as i32;
-                    if list.scroll_top() != wanted {
-                        list.set_scroll_top(wanted);
-                    }
+                if let (Some(list), Some(wished)) = (list.cast::<HtmlElement>(), wished) {
+                    list.set_scroll_top(f64::from_bits(*wished).round() as i32);
                 }
             },
         );
@@ -151,8 +172,10 @@ pub fn ContactList(props: &ContactListProps) -> Html {
                 };
                 kept.push((index, entry.clone()));
                 let position = window.first + offset;
+                // Keyed by slot, not by entry: a fling replaces every row each frame, and a
+                // slot's row is updated in place rather than removed and created again.
                 html! {
-                    <ContactRow key={index} {index} {entry} {position} set_size={count}
+                    <ContactRow key={position % ROW_SLOTS} {index} {entry} {position} set_size={count}
                         selected={state.selection.contains(index)}
                         active={state.active == Some(position)}
                         chosen={state.chosen_email(index)}

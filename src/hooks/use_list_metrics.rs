@@ -75,16 +75,16 @@ pub fn scroll_to_show(position: usize, row_height: f64, metrics: Metrics) -> f64
     }
 }
 
-/// Tracks the scroll position and height of the element behind `list`, a list of `count`
-/// rows (measured again when the count changes: an empty list may have been hidden).
+/// Tracks the scroll position and height of the element behind `list` (measured again when
+/// it is `shown` after being hidden, empty).
 #[hook]
-pub fn use_list_metrics(list: NodeRef, count: usize) -> Metrics {
+pub fn use_list_metrics(list: NodeRef, shown: bool) -> Metrics {
     // (scroll top, height), as last read.
     let metrics = use_state_eq(|| (0.0f64, 0.0f64));
     {
         let metrics = metrics.setter();
         let list = list.clone();
-        use_effect_with(count, move |_| {
+        use_effect_with(shown, move |_| {
             if let Some(element) = list.cast::<Element>() {
                 metrics.set((
                     f64::from(element.scroll_top()),

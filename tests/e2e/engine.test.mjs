@@ -63,7 +63,8 @@ function readBook(book, withNames) {
   const haystackLength = view.getUint32(12, true);
   const entryEnds = 16 + entriesLength;
   const byName = entryEnds + 4 * count + haystackLength + 4 * count;
-  const result = { magic, count, length: book.length, expectedLength: byName + 4 * count };
+  // After by_name: one 17-byte search summary an entry.
+  const result = { magic, count, length: book.length, expectedLength: byName + 4 * count + 17 * count };
   if (!withNames) return result;
   const nameOf = (index) => {
     let at = 16 + (index === 0 ? 0 : view.getUint32(entryEnds + 4 * (index - 1), true));
@@ -238,7 +239,7 @@ test("several files are imported in a worker, merged and packed into a book sort
   assert.equal(result.mode, "worker");
   assert.equal(done.count, EXPECTED_COUNT);
   assert.equal(done.format, "csv");
-  assert.equal(done.book.magic, "CPB1");
+  assert.equal(done.book.magic, "CPB2");
   assert.equal(done.book.count, EXPECTED_COUNT);
   assert.equal(done.book.length, done.book.expectedLength);
   assert.deepEqual([...done.book.order].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6]);

@@ -53,7 +53,7 @@ let toldMainThread = false;
 /**
  * @typedef {object} DoneEvent
  * @property {"done"} type
- * @property {Uint8Array} book the packed book (picker::Book's bytes, "CPB1" ...)
+ * @property {Uint8Array} book the packed book (picker::Book's bytes, "CPB2" ...)
  * @property {number} count how many contacts (entries)
  * @property {{total: number, kinds: {code: string, count: number,
  *   examples: {source: string, line: number, message: string}[]}[]}} summary the problems

@@ -155,6 +155,9 @@ pub struct Importer {
     format: Option<Format>,
     /// Records and problems there were when the current input started.
     input_start: (u64, usize),
+    /// The line of the last record stamped, and how many records before it started on that
+    /// line: a JSON or XML document on one line holds every record on line 1.
+    line_run: (u32, u32),
 }
 
 impl Importer {
@@ -170,6 +173,7 @@ impl Importer {
             progress: Progress::default(),
             format: None,
             input_start: (0, 0),
+            line_run: (0, 0),
         }
     }
 
@@ -183,6 +187,7 @@ impl Importer {
         self.options.source = source.to_string();
         self.stage = Stage::Sniffing(Vec::new());
         self.input_start = (self.progress.records, self.problems.len());
+        self.line_run = (0, 0);
     }
 
     /// Feeds the next chunk of the input.
@@ -318,7 +323,15 @@ impl Importer {
                 continue;
             }
             let line = (record.line > 0).then_some(record.line);
-            let id = stamp_id(&contact, source, line);
+            // The first record on a line keeps the id of its line; the next ones on the same
+            // line (a one-line JSON array) are numbered, so that no two records share an id.
+            let nth = if record.line > 0 && self.line_run.0 == record.line {
+                self.line_run.1 + 1
+            } else {
+                0
+            };
+            self.line_run = (record.line, nth);
+            let id = stamp_id_nth(&contact, source, line, nth);
             let stamp = Stamp {
                 source,
                 line,
@@ -351,6 +364,39 @@ pub fn stamp(contact: &mut Contact, source: &str, line: Option<u32>) {
     contact.id = stamp_id(contact, source, line);
 }
 
+/// The id of the `nth` record (0: the first) that starts on `line`: [`stamp_id`] for the first,
+/// the line and the record's rank on it for the others.
+fn stamp_id_nth(contact: &Contact, source: &str, line: Option<u32>, nth: u32) -> String {
+    if nth == 0 || contact.source_id.is_some() {
+        return stamp_id(contact, source, line);
+    }
+    let mut key = md5::Context::new();
+    key.consume(source.as_bytes());
+    key.consume(b"\0line\0");
+    consume_decimal(&mut key, line.unwrap_or(0));
+    key.consume(b"\0nth\0");
+    consume_decimal(&mut key, nth);
+    short_hex(&key.compute().0)
+}
+
+/// Feeds `value`'s decimal digits to `key`, without formatting a string.
+fn consume_decimal(key: &mut md5::Context, value: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut rest = value;
+    loop {
+        at -= 1;
+        if let Some(digit) = digits.get_mut(at) {
+            *digit = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 || at == 0 {
+            break;
+        }
+    }
+    key.consume(digits.get(at..).unwrap_or(&[]));
+}
+
 /// The id [`stamp`] gives a record: a hash of its source and its source id, else its line,
 /// else its content.
 fn stamp_id(contact: &Contact, source: &str, line: Option<u32>) -> String {
@@ -365,20 +411,7 @@ fn stamp_id(contact: &Contact, source: &str, line: Option<u32>) -> String {
         }
         (None, Some(line)) => {
             key.consume(b"\0line\0");
-            let mut digits = [0u8; 10];
-            let mut at = digits.len();
-            let mut rest = line;
-            loop {
-                at -= 1;
-                if let Some(digit) = digits.get_mut(at) {
-                    *digit = b'0' + (rest % 10) as u8;
-                }
-                rest /= 10;
-                if rest == 0 || at == 0 {
-                    break;
-                }
-            }
-            key.consume(digits.get(at..).unwrap_or(&[]));
+            consume_decimal(&mut key, line);
         }
         (None, None) => {
             key.consume(b"\0content\0");
@@ -522,6 +555,27 @@ pub(crate) mod tests {
             (None, None) => format!("{source}\u{0}content\u{0}{content}"),
         };
         format!("{:x}", md5::compute(key.as_bytes()))[..16].to_string()
+    }
+
+    #[test]
+    fn records_on_one_line_get_distinct_ids_and_the_first_keeps_its_line_id() {
+        let json = br#"[{"name":["Ada"],"email":["ada@example.org"]},{"name":["Bob"],"email":["bob@example.org"]},{"name":["Cy"],"tel":["+14155550134"]}]"#;
+        let options = crate::Options {
+            source: "device.json".into(),
+            merge: false,
+            ..crate::Options::default()
+        };
+        let contacts = crate::import(json, options).contacts;
+        assert_eq!(contacts.len(), 3);
+        let ids: std::collections::BTreeSet<&str> =
+            contacts.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids.len(), 3, "{contacts:?}");
+        assert_eq!(
+            contacts[0].id,
+            reference_id("device.json", None, Some(1), "")
+        );
+        let second = format!("{:x}", md5::compute(b"device.json\0line\01\0nth\01"));
+        assert_eq!(contacts[1].id, second[..16]);
     }
 
     #[test]

@@ -11,13 +11,20 @@
 //! The layout (integers are little-endian `u32`, `n` is the number of entries):
 //!
 //! ```text
-//!   "CPB1"  n  entries_len  haystack_len
+//!   "CPB2"  n  entries_len  haystack_len
 //!   entries          entries_len bytes: entry after entry, each encoded as below
 //!   entry_ends       n integers: where each entry ends in `entries`
 //!   haystack         haystack_len bytes: each entry's search text (see below)
 //!   haystack_ends    n integers: where each entry's search text ends in `haystack`
 //!   by_name          n integers: entry indexes in name order (the engine's collation)
+//!   summaries        n × 17 bytes: each entry's search summary (see `search::Index`): the
+//!                    bits of the bytes in its text (u64), of those starting a word (u64), and
+//!                    its first byte
 //! ```
+//!
+//! The summaries are made where the book is packed, in the worker, rather than when it is
+//! shown: at 100,000 entries they take tens of milliseconds to make, and the page's first
+//! paint of the list would wait for them.
 //!
 //! An entry is a sequence of fields, each string a varint length and UTF-8 bytes: name,
 //! organization (length + 1; 0 for none), e-mails (a varint count, then strings), phones
@@ -37,7 +44,10 @@ use crate::fold::fold_into;
 use crate::Error;
 
 /// The first four bytes of a packed book (and its version).
-const MAGIC: &[u8; 4] = b"CPB1";
+const MAGIC: &[u8; 4] = b"CPB2";
+
+/// Bytes of one entry's search summary.
+pub(crate) const SUMMARY_BYTES: usize = 17;
 
 /// Separates the fields of an entry's search text. Not a character folding can produce from
 /// normalized contact text (the core drops control characters), so no match spans two fields.
@@ -212,8 +222,9 @@ impl BookBuilder {
             Some(order) if is_permutation(order, count) => order.to_vec(),
             _ => fallback_name_order(&self.names),
         };
-        let mut out =
-            Vec::with_capacity(16 + self.entries.len() + self.haystack.len() + 12 * count);
+        let mut out = Vec::with_capacity(
+            16 + self.entries.len() + self.haystack.len() + (12 + SUMMARY_BYTES) * count,
+        );
         out.extend_from_slice(MAGIC);
         put_u32(&mut out, offset(count));
         put_u32(&mut out, offset(self.entries.len()));
@@ -227,6 +238,17 @@ impl BookBuilder {
             .iter()
             .for_each(|&end| put_u32(&mut out, end));
         order.iter().for_each(|&index| put_u32(&mut out, index));
+        let haystack = self.haystack.as_bytes();
+        let mut start = 0;
+        for &end in &self.haystack_ends {
+            let end = end as usize;
+            let ([present, starts], first) =
+                crate::search::summarize(haystack.get(start..end).unwrap_or(&[]));
+            start = end;
+            out.extend_from_slice(&present.to_le_bytes());
+            out.extend_from_slice(&starts.to_le_bytes());
+            out.push(first);
+        }
         out
     }
 
@@ -263,6 +285,7 @@ pub struct Book {
     haystack: Range<usize>,
     haystack_ends: usize,
     by_name: usize,
+    summaries: usize,
 }
 
 /// The counts, not the bytes: a book is megabytes, and the widget's state (which holds one)
@@ -294,7 +317,8 @@ impl Book {
         let haystack = haystack_start..haystack_start.saturating_add(haystack_len);
         let haystack_ends = haystack.end;
         let by_name = haystack_ends.saturating_add(count.saturating_mul(4));
-        let end = by_name.saturating_add(count.saturating_mul(4));
+        let summaries = by_name.saturating_add(count.saturating_mul(4));
+        let end = summaries.saturating_add(count.saturating_mul(SUMMARY_BYTES));
         if end != bytes.len() {
             return Err(Error::Malformed("lengths do not add up"));
         }
@@ -306,6 +330,7 @@ impl Book {
             haystack,
             haystack_ends,
             by_name,
+            summaries,
         };
         book.check()?;
         Ok(book)
@@ -406,6 +431,24 @@ impl Book {
         self.haystack()
             .get(self.haystack_span(index))
             .unwrap_or(&[])
+    }
+
+    /// The search summary of the entry at `index`: the bits of the bytes in its text, of those
+    /// that start a word, and its first byte (zeros when out of range).
+    pub(crate) fn summary(&self, index: usize) -> ([u64; 2], u8) {
+        let at = self.summaries + SUMMARY_BYTES * index;
+        let Some(bytes) = self.bytes.get(at..at + SUMMARY_BYTES) else {
+            return ([0, 0], 0);
+        };
+        let word = |range: Range<usize>| {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(bytes.get(range).unwrap_or(&[0; 8]));
+            u64::from_le_bytes(eight)
+        };
+        (
+            [word(0..8), word(8..16)],
+            bytes.get(16).copied().unwrap_or(0),
+        )
     }
 
     /// The entry at `position` in name order.

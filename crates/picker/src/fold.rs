@@ -50,7 +50,12 @@ pub fn fold_char(c: char, out: &mut String) {
     };
     match FROM.binary_search(&code).ok().and_then(|at| TO.get(at)) {
         Some(&to) if to >= MULTI_BASE => {
-            out.push_str(MULTI.get(usize::from(to - MULTI_BASE)).copied().unwrap_or(""));
+            out.push_str(
+                MULTI
+                    .get(usize::from(to - MULTI_BASE))
+                    .copied()
+                    .unwrap_or(""),
+            );
         }
         Some(&to) => out.push(char::from_u32(u32::from(to)).unwrap_or(c)),
         None => out.push(c),
@@ -105,7 +110,11 @@ mod tests {
         for &from in &FROM {
             let from = char::from_u32(u32::from(from)).expect("a character");
             let form = fold(&from.to_string());
-            assert_eq!(fold(&form), form, "{from:?} folds to a form that folds again");
+            assert_eq!(
+                fold(&form),
+                form,
+                "{from:?} folds to a form that folds again"
+            );
         }
     }
 

@@ -202,6 +202,22 @@ pub struct Index {
     first: Vec<u8>,
 }
 
+/// The summary of one entry's search text `hay`: the bits of the bytes that occur in it, of
+/// those that start a word, and its first byte (0 when empty). What [`Index`] keeps per entry;
+/// made when a book is packed.
+pub(crate) fn summarize(hay: &[u8]) -> ([u64; 2], u8) {
+    let (mut present, mut starts) = (0u64, 0u64);
+    // All bits after a separator (and at the start), none after a letter or a digit.
+    let mut word_start = u64::MAX;
+    for &byte in hay {
+        let bit = BITS[usize::from(byte)];
+        present |= bit;
+        starts |= bit & word_start;
+        word_start = AFTER[usize::from(byte)];
+    }
+    ([present, starts], hay.first().copied().unwrap_or(0))
+}
+
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Index")
@@ -211,27 +227,15 @@ impl std::fmt::Debug for Index {
 }
 
 impl Index {
-    /// Summarizes every entry of `book`.
+    /// The summaries of every entry of `book`, which the book carries (the engine made them
+    /// when it packed the book: [`summarize`]).
     pub fn new(book: &Book) -> Index {
-        let haystack = book.haystack();
         let mut masks = Vec::with_capacity(book.len());
         let mut first = Vec::with_capacity(book.len());
-        let mut start = 0;
         for entry in 0..book.len() {
-            let end = book.haystack_end(entry).max(start);
-            let hay = haystack.get(start..end).unwrap_or(&[]);
-            start = end;
-            let (mut present, mut starts) = (0u64, 0u64);
-            // All bits after a separator (and at the start), none after a letter or a digit.
-            let mut word_start = u64::MAX;
-            for &byte in hay {
-                let bit = BITS[usize::from(byte)];
-                present |= bit;
-                starts |= bit & word_start;
-                word_start = AFTER[usize::from(byte)];
-            }
-            masks.push([present, starts]);
-            first.push(hay.first().copied().unwrap_or(0));
+            let (mask, byte) = book.summary(entry);
+            masks.push(mask);
+            first.push(byte);
         }
         Index { masks, first }
     }
