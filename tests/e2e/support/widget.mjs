@@ -53,7 +53,7 @@ export function checkBuilt() {
   for (const file of ["contact-picker.js", "styles.js", "ui/contact_picker_bg.wasm", "engine/client.js", "engine/contact_picker_engine_bg.wasm"]) {
     assert.ok(
       existsSync(join(dist, file)),
-      `www/dist/${file} is missing: run \`CARGO_TARGET_DIR=/work/target-e2e scripts/build-widget\` first`,
+      `www/dist/${file} is missing: run \`scripts/build-widget\` first`,
     );
   }
   const built = statSync(join(dist, "ui", "contact_picker_bg.wasm")).mtimeMs;
@@ -64,7 +64,7 @@ export function checkBuilt() {
   if (sources > built + 1000) {
     process.stderr.write(
       "warning: www/dist is older than src/ or www/*.js: the tests run against an old build " +
-        "(rebuild with `CARGO_TARGET_DIR=/work/target-e2e scripts/build-widget`)\n",
+        "(rebuild with `scripts/build-widget`)\n",
     );
   }
 }
@@ -98,7 +98,8 @@ export function normalizeWithCli(files, { region = "US", to = "json" } = {}) {
         "normalize", ...names, "--region", region, "--to", to],
       {
         cwd: scratch,
-        env: { ...process.env, CARGO_TARGET_DIR: process.env.CARGO_TARGET_DIR ?? "/work/target-e2e" },
+        // The build directory the test command used: the command line is already built there.
+        env: { ...process.env, CARGO_TARGET_DIR: process.env.CARGO_TARGET_DIR ?? join(root, "target") },
         encoding: "utf8",
         maxBuffer: 1 << 28,
         stdio: ["ignore", "pipe", "ignore"],
