@@ -2,24 +2,12 @@
 // www/demo.css, www/dist/) taken when the benchmark starts, served over loopback with the same
 // headers as tests/e2e/support/server.mjs (no-store, the same content types). Other engineers
 // rebuild www/dist in the same checkout; with a copy, a rebuild during a run can neither break
-// the run nor mix two builds in its figures. (support/server.mjs serves the repository root
-// only; with a `root` option this file would shrink to the copy.)
+// the run nor mix two builds in its figures.
 import { createHash } from "node:crypto";
-import { createServer } from "node:http";
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
-import { extname, join, normalize, relative, resolve, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 
-import { root as repo } from "../support/server.mjs";
-
-const types = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".wasm": "application/wasm",
-};
+import { root as repo, serve } from "../support/server.mjs";
 
 /** Copies the site into `dir` (emptied first); returns the copied files with their sha256. */
 export function snapshot(dir) {
@@ -51,39 +39,6 @@ export function snapshot(dir) {
  * Serves `dir` on a free loopback port; `pages`: path → HTML served instead of a file.
  * Returns `{ url, close() }`.
  */
-export async function serveSite(dir, { pages = {} } = {}) {
-  dir = resolve(dir);
-  const server = createServer(async (request, response) => {
-    const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
-    const headers = { "Cache-Control": "no-store" };
-    if (path in pages) {
-      response.writeHead(200, { "Content-Type": types[".html"], ...headers });
-      response.end(pages[path]);
-      return;
-    }
-    const file = normalize(join(dir, path.endsWith("/") ? path + "index.html" : path));
-    if (!file.startsWith(dir + sep)) {
-      response.writeHead(403).end();
-      return;
-    }
-    try {
-      const info = await stat(file);
-      if (!info.isFile()) throw new Error("not a file");
-      const body = await readFile(file);
-      response.writeHead(200, {
-        "Content-Type": types[extname(file)] ?? "application/octet-stream",
-        "Content-Length": body.length,
-        ...headers,
-      });
-      response.end(body);
-    } catch {
-      response.writeHead(404, { "Content-Type": "text/plain", ...headers }).end("not found");
-    }
-  });
-  await new Promise((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address();
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((done) => server.close(done)),
-  };
+export function serveSite(dir, { pages = {} } = {}) {
+  return serve({ root: dir, pages });
 }

@@ -27,9 +27,11 @@ const types = {
  * - `pages`: path → HTML text served instead of a file (test pages that are not in the tree).
  * - `cors`: send `Access-Control-Allow-Origin: *` (a CDN does).
  * - `port`: the port (default: a free one).
+ * - `root`: the folder served (default: the repository root).
  * Returns `{ url, close() }`; `url` ends without a slash.
  */
-export async function serve({ headers = () => ({}), pages = {}, cors = false, port = 0 } = {}) {
+export async function serve({ headers = () => ({}), pages = {}, cors = false, port = 0, root: dir = root } = {}) {
+  dir = resolve(dir);
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
     const extra = { "Cache-Control": "no-store", ...headers(path) };
@@ -39,8 +41,8 @@ export async function serve({ headers = () => ({}), pages = {}, cors = false, po
       response.end(pages[path]);
       return;
     }
-    const file = normalize(join(root, path.endsWith("/") ? path + "index.html" : path));
-    if (!file.startsWith(root + sep) && file !== root) {
+    const file = normalize(join(dir, path.endsWith("/") ? path + "index.html" : path));
+    if (!file.startsWith(dir + sep) && file !== dir) {
       response.writeHead(403).end();
       return;
     }
