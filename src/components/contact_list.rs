@@ -149,9 +149,20 @@ pub fn ContactList(props: &ContactListProps) -> Html {
             }
         }
     };
-    let on_click = dispatch
-        .to_callback()
-        .reform(|(position, shift): (usize, bool)| picker::Action::Click { position, shift });
+    // One callback for the list's life: a new one each render would differ from the rows'
+    // and make every row render again on every change (a toggle re-renders one row).
+    let on_click = (*use_memo((), {
+        let dispatch = dispatch.clone();
+        move |()| {
+            dispatch
+                .to_callback()
+                .reform(|(position, shift): (usize, bool)| picker::Action::Click {
+                    position,
+                    shift,
+                })
+        }
+    }))
+    .clone();
 
     let book = state.book.clone();
     let book_id = Rc::as_ptr(&book) as usize;

@@ -574,7 +574,10 @@ pub(crate) mod tests {
             contacts[0].id,
             reference_id("device.json", None, Some(1), "")
         );
-        let second = format!("{:x}", md5::compute(b"device.json\0line\01\0nth\01"));
+        let second = format!(
+            "{:x}",
+            md5::compute(b"device.json\x00line\x001\x00nth\x001")
+        );
         assert_eq!(contacts[1].id, second[..16]);
     }
 
