@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::bridge::{Detail, EngineEvent, Host, Job};
@@ -168,17 +169,25 @@ pub fn App(props: &AppProps) -> Html {
                     } else {
                         picker::Sort::Source
                     };
-                    picker.dispatch(picker::Action::SetSort(sort));
-                    picker.dispatch(picker::Action::SetLimit(options.selection_limit));
-                    picker.dispatch(picker::Action::Load {
-                        book: Rc::new(book),
-                        hidden: hidden.map(Rc::new),
-                    });
-                    flow.dispatch(FlowAction::Imported {
-                        job: job_id,
-                        source,
-                        summary: Rc::new(summary),
-                    });
+                    let limit = options.selection_limit;
+                    let (picker, flow) = (picker.clone(), flow.clone());
+                    // The book was copied out of the engine's message in this task; the list is
+                    // drawn in the next one, so that neither task nears 50 ms at 100,000
+                    // contacts (a long task delays the visitor's clicks and keys).
+                    Timeout::new(0, move || {
+                        picker.dispatch(picker::Action::SetSort(sort));
+                        picker.dispatch(picker::Action::SetLimit(limit));
+                        picker.dispatch(picker::Action::Load {
+                            book: Rc::new(book),
+                            hidden: hidden.map(Rc::new),
+                        });
+                        flow.dispatch(FlowAction::Imported {
+                            job: job_id,
+                            source,
+                            summary: Rc::new(summary),
+                        });
+                    })
+                    .forget();
                 }
                 EngineEvent::Error { code, message } => {
                     host.emit(

@@ -22,6 +22,17 @@ async fn settle() {
     gloo_timers::future::sleep(Duration::from_millis(30)).await;
 }
 
+/// Waits (at most three seconds) until `ready` holds: an import is answered in later tasks.
+async fn until(what: &str, ready: impl Fn() -> bool) {
+    for _ in 0..300 {
+        if ready() {
+            return;
+        }
+        gloo_timers::future::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("waited three seconds for {what}");
+}
+
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
@@ -183,6 +194,7 @@ async fn picker_with_book(extra: &[(&str, JsValue)]) -> (Element, Object, contac
     widget.launch(Some("file".into()));
     settle().await;
     choose_a_file(&root);
+    until("the list", || query(&root, "[role=listbox]").is_some()).await;
     settle().await;
     (root, host, widget)
 }

@@ -23,7 +23,7 @@ const ROW_PX: u32 = 56;
 const ROW_HEIGHT: f64 = ROW_PX as f64;
 
 /// Rows rendered above and below the visible ones, so a fling shows no blank rows.
-const OVERSCAN: usize = 8;
+const OVERSCAN: usize = 4;
 
 /// Row keys repeat every this many positions: more than a window ever holds (a tall list at
 /// 25% zoom), so no two rendered rows share a key.
