@@ -365,13 +365,13 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    let submit = {
+    // Hands `entries` (in order) to the host, each with the e-mail chosen for it.
+    let deliver = {
         let picker = picker.clone();
         let flow = flow.clone();
         let host = host.clone();
         let close = close.clone();
-        Callback::from(move |()| {
-            let entries = picker.0.selected_in_order();
+        Callback::from(move |entries: Vec<u32>| {
             let chosen: Vec<u32> = entries.iter().map(|&e| picker.0.chosen_email(e)).collect();
             let source = flow.source.clone().unwrap_or(SourceKind::File);
             let host = host.clone();
@@ -387,17 +387,21 @@ pub fn App(props: &AppProps) -> Html {
             });
         })
     };
+    let submit = {
+        let picker = picker.clone();
+        let deliver = deliver.clone();
+        Callback::from(move |()| deliver.emit(picker.0.selected_in_order()))
+    };
 
-    // skipContactsDisplay: everything imported goes to the host without the list.
+    // skipContactsDisplay: every contact imported (and not hidden by the host's filter) goes
+    // to the host, in the list's order, without the list being shown.
     {
-        let submit = submit.clone();
         let picker = picker.clone();
         let skip = options.skip_contacts_display;
         let imported = flow.screen == Screen::Picker;
         use_effect_with((imported, flow.job), move |(imported, _)| {
             if *imported && skip {
-                picker.dispatch(picker::Action::SelectAll);
-                submit.emit(());
+                deliver.emit(picker.0.view.to_vec());
             }
         });
     }
@@ -466,6 +470,11 @@ pub fn App(props: &AppProps) -> Html {
         Screen::Importing(importing) => (
             "importing",
             html! { <ImportProgress importing={importing.clone()} strings={strings.clone()} on_cancel={cancel_import} /> },
+        ),
+        // skipContactsDisplay: the contacts are on their way to the host; no list to show.
+        Screen::Picker if options.skip_contacts_display => (
+            "importing",
+            html! { <p class="progress__counts" role="status">{ strings.get("importing", &[]) }</p> },
         ),
         Screen::Picker => (
             "title.picker",

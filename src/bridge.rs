@@ -14,7 +14,6 @@
 //! | `submit(source, entries, chosen)` | hands the chosen contacts to the host; a Promise of the count |
 //! | `rememberFocus()`, `restoreFocus()` | where focus returns when the dialog closes |
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect, Uint32Array, Uint8Array};
@@ -387,9 +386,11 @@ fn web_sys_log(error: &JsValue) {
     web_sys::console::error_2(&JsValue::from_str("contact-picker:"), error);
 }
 
+// One `Intl` object per locale, made on first use: constructing one costs more than using it.
+#[cfg(target_arch = "wasm32")]
 thread_local! {
-    static PLURALS: RefCell<Option<(String, js_sys::Intl::PluralRules)>> = const { RefCell::new(None) };
-    static NUMBERS: RefCell<Option<(String, Function)>> = const { RefCell::new(None) };
+    static PLURALS: std::cell::RefCell<Option<(String, js_sys::Intl::PluralRules)>> = const { std::cell::RefCell::new(None) };
+    static NUMBERS: std::cell::RefCell<Option<(String, Function)>> = const { std::cell::RefCell::new(None) };
 }
 
 /// The CLDR plural category of `n` in `locale` (`one`, `other`, ...), by `Intl.PluralRules`.
@@ -434,7 +435,6 @@ pub fn format_number(locale: &str, n: usize) -> String {
 /// Natively (tests), the English and French plural rules: all the built-in languages need.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn plural_category(locale: &str, n: usize) -> String {
-    let _ = (&PLURALS, &NUMBERS);
     let one = n == 1 || (locale.starts_with("fr") && n == 0);
     if one { "one" } else { "other" }.to_string()
 }

@@ -657,6 +657,33 @@ describe("options and host callbacks", () => {
     await page.close();
   });
 
+  test("skip-contacts-display: every contact the filter keeps goes to the host, in the list's order, without the list", async () => {
+    const paths = [corpus("csv/synth__google_contacts_current_layout.csv")];
+    const cli = normalizeWithCli(paths);
+    const { page, widget } = await openPage(context, `${server.url}/e2e/options.html`);
+    await page.evaluate(() => {
+      document.getElementById("inline").configure({
+        skipContactsDisplay: true,
+        filter: (contact) => !(contact.name.display ?? "").startsWith("Charles"),
+      });
+    });
+    await page.evaluate(() => {
+      // Whether the list ever appears, from the moment the file is given.
+      window.__listShown = false;
+      const root = document.getElementById("inline").shadowRoot;
+      new MutationObserver(() => {
+        if (root.querySelector("#cp-list")) window.__listShown = true;
+      }).observe(root, { subtree: true, childList: true });
+    });
+    await widget.locator('input[type="file"]').setInputFiles(paths);
+    const detail = await submitted(page);
+    // sort=source on this page: the file's order, Charles left out by the filter.
+    assert.deepEqual(detail.contacts, expectedSubmission(byName(cli, ["Ada Lovelace", "José Núñez"])));
+    assert.equal((await widget.locator(".message__text").textContent()).trim(), "2 contacts added.");
+    assert.equal(await page.evaluate(() => window.__listShown), false, "the list was never shown");
+    await page.close();
+  });
+
   test("beforeLaunch returning false keeps the dialog shut; afterLaunch, afterClosing; data-contact-picker-for picks the element", async () => {
     const { page } = await openPage(context, `${server.url}/e2e/options.html`);
     await page.evaluate(() => {
