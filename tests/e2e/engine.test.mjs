@@ -154,6 +154,20 @@ window.harness = {
     });
     this.observer.observe({ type: "longtask" });
   },
+  /** Imports \`count\` generated contacts while watching the page's long tasks. */
+  async watchedImport(count) {
+    const csv = new File([generatedCsv(count)], "contacts.csv");
+    // Let the page settle after building the file, then watch.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    this.watchLongTasks();
+    const client = new EngineClient();
+    const outcome = await run(client, [csv], { region: "US", locale: "en" });
+    // Long-task entries are delivered after the task: give them a moment.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    this.observer.disconnect();
+    client.terminate();
+    return { ...outcome, size: csv.size, longTasks: this.longTasks };
+  },
 };
 window.harnessReady = true;
 </script>
@@ -398,20 +412,7 @@ test("a CSP without 'wasm-unsafe-eval' gives the error code csp", async () => {
 
 test("100,000 contacts imported in the worker: no main-thread task over 50 ms", async (t) => {
   const { tab, messages } = await open(PAGE);
-  const result = await tab.evaluate(async () => {
-    const harness = window.harness;
-    const csv = new File([harness.generatedCsv(100000)], "contacts.csv");
-    // Let the page settle after building the file, then watch.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    harness.watchLongTasks();
-    const client = new harness.EngineClient();
-    const outcome = await harness.run(client, [csv], { region: "US", locale: "en" });
-    // Long-task entries are delivered after the task: give them a moment.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    harness.observer.disconnect();
-    client.terminate();
-    return { ...outcome, size: csv.size, longTasks: harness.longTasks };
-  });
+  const result = await tab.evaluate(() => window.harness.watchedImport(100000));
   const done = result.events.at(-1);
   assert.equal(done.type, "done", JSON.stringify(done) + "\n" + messages.join("\n"));
   assert.equal(result.mode, "worker");
@@ -435,17 +436,7 @@ test("100,000 contacts imported in the worker: no main-thread task over 50 ms", 
 
 test("100,000 contacts on the main thread (no worker): measured slices", async (t) => {
   const { tab, messages } = await open(CSP_NO_WORKERS);
-  const result = await tab.evaluate(async () => {
-    const harness = window.harness;
-    const csv = new File([harness.generatedCsv(100000)], "contacts.csv");
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    harness.watchLongTasks();
-    const client = new harness.EngineClient();
-    const outcome = await harness.run(client, [csv], { region: "US", locale: "en" });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    harness.observer.disconnect();
-    return { ...outcome, longTasks: harness.longTasks };
-  });
+  const result = await tab.evaluate(() => window.harness.watchedImport(100000));
   const done = result.events.at(-1);
   assert.equal(done.type, "done", JSON.stringify(done) + "\n" + messages.join("\n"));
   assert.equal(result.mode, "main");

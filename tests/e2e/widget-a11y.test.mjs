@@ -10,34 +10,19 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { launch } from "./support/browser.mjs";
-import { serve } from "./support/server.mjs";
 import {
   DESKTOP,
   PHONE,
   assertAccessible,
   assertFitsWidth,
-  checkBuilt,
   corpus,
   focused,
-  openPage,
+  demoSession,
   option,
   screenshot,
 } from "./support/widget.mjs";
 
-let server;
-let context;
-
-before(async () => {
-  checkBuilt();
-  server = await serve();
-  context = await launch();
-});
-
-after(async () => {
-  await context?.close();
-  await server?.close();
-});
+const openDemo = demoSession();
 
 const WORDS = {
   en: { title: "Import your contacts", picker: "Choose contacts", error: "The import did not work", showLines: "Show lines", again: "Import another address book" },
@@ -55,7 +40,7 @@ const EMPTY = "vcard/calcard__068.vcf";
  */
 async function walk({ mode, lang, viewport, colorScheme = "light" }, check) {
   const selector = mode === "modal" ? "#modal" : "#inline";
-  const { page, messages } = await openPage(context, `${server.url}/index.html`, { viewport, selector, ready: mode === "modal" ? null : ".panel" });
+  const { page, messages } = await openDemo({ viewport, selector, ready: mode === "modal" ? null : ".panel" });
   await page.emulateMedia({ colorScheme });
   const widget = page.locator(selector);
   const words = WORDS[lang];
@@ -182,7 +167,7 @@ describe("360 px wide: nothing overflows", () => {
 });
 
 test("keyboard focus is visible: the source, the Choose files button, the list and its active option", async () => {
-  const { page, widget } = await openPage(context, `${server.url}/index.html`);
+  const { page, widget } = await openDemo();
   /** The focused element's outline (through the shadow root). */
   const ring = () =>
     page.evaluate(() => {

@@ -7,13 +7,10 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serve } from "./support/server.mjs";
-import { launch } from "./support/browser.mjs";
 import {
-  checkBuilt,
   expectedSubmission,
   normalizeWithCli,
-  openPage,
+  demoSession,
   submitted,
   waitForEvents,
 } from "./support/widget.mjs";
@@ -47,29 +44,17 @@ function stub({ answer = PICKED, error = null, properties = ["name", "email", "t
     });`;
 }
 
-let server;
-let context;
-
-before(async () => {
-  checkBuilt();
-  server = await serve();
-  context = await launch();
-});
-
-after(async () => {
-  await context?.close();
-  await server?.close();
-});
+const openDemo = demoSession();
 
 test("without navigator.contacts the device source is not offered", async () => {
-  const { page, widget } = await openPage(context, `${server.url}/index.html`);
+  const { page, widget } = await openDemo();
   const sources = await widget.locator("button.source").evaluateAll((b) => b.map((x) => x.dataset.source));
   assert.deepEqual(sources, ["file"]);
   await page.close();
 });
 
 test("the phone's contacts: picked within the click, imported, chosen and handed over exactly", async () => {
-  const { page, widget } = await openPage(context, `${server.url}/index.html`, { init: stub({ properties: ["name", "email", "tel"] }) });
+  const { page, widget } = await openDemo({ init: stub({ properties: ["name", "email", "tel"] }) });
   const device = widget.locator('button.source[data-source="device"]');
   assert.match(await device.textContent(), /This phone's contacts/);
   await device.click();
@@ -102,7 +87,7 @@ test("the phone's contacts: picked within the click, imported, chosen and handed
 });
 
 test("a picker that fails gives the device error, and the menu comes back", async () => {
-  const { page, widget } = await openPage(context, `${server.url}/index.html`, { init: stub({ error: "no picker here" }) });
+  const { page, widget } = await openDemo({ init: stub({ error: "no picker here" }) });
   await widget.locator('button.source[data-source="device"]').click();
   const [error] = await waitForEvents(page, "import-error");
   assert.equal(error.detail.code, "device");
@@ -114,7 +99,7 @@ test("a picker that fails gives the device error, and the menu comes back", asyn
 });
 
 test("a visitor who picks nobody gets a message, not an empty list", async () => {
-  const { page, widget } = await openPage(context, `${server.url}/index.html`, { init: stub({ answer: [] }) });
+  const { page, widget } = await openDemo({ init: stub({ answer: [] }) });
   await widget.locator('button.source[data-source="device"]').click();
   const [error] = await waitForEvents(page, "import-error");
   assert.equal(error.detail.code, "empty");

@@ -7,9 +7,10 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { after, before } from "node:test";
 
-import { recordConsole } from "./browser.mjs";
-import { root } from "./server.mjs";
+import { launch, recordConsole } from "./browser.mjs";
+import { root, serve } from "./server.mjs";
 
 export const CORPUS = join(root, "..", "shared", "corpus");
 export const ARTIFACTS = join(root, "target", "e2e-artifacts");
@@ -171,6 +172,26 @@ export async function waitForEvents(page, name, count = 1, timeout = 15000) {
     throw new Error(`no contact-picker-${name} event (${count} wanted); events seen:\n${seen.join("\n")}\n${error.message}`);
   }
   return events(page, name);
+}
+
+/**
+ * For a test file that works on the demo page: starts (before its tests) a static server and
+ * a browser, after checking the build, and stops them after. Returns `openDemo(options)`: a new
+ * tab on the demo page, as `openPage` gives it.
+ */
+export function demoSession() {
+  let server;
+  let context;
+  before(async () => {
+    checkBuilt();
+    server = await serve();
+    context = await launch();
+  });
+  after(async () => {
+    await context?.close();
+    await server?.close();
+  });
+  return (options) => openPage(context, `${server.url}/index.html`, options);
 }
 
 /**
