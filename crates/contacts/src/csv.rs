@@ -27,7 +27,10 @@ use crate::normalize::text::trim;
 
 pub use columns::{header_key, looks_like_email, looks_like_phone, AddressPart, Columns, Field};
 pub use rows::{Row, RowReader};
-pub use write::{constant_contact_header, constant_contact_row, write, write_constant_contact};
+pub use write::{
+    constant_contact_header, constant_contact_row, write, write_constant_contact,
+    write_constant_contact_to, write_to,
+};
 
 /// Reads CSV input incrementally (see the module documentation).
 ///

@@ -23,6 +23,7 @@ mod writer;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::each::{collect, EachContact, Pieces};
 use crate::error::Error;
 use crate::import::{Batch, RawRecord, RecordReader};
 use crate::model::{Address, Contact, Email, Label, Name, Phone};
@@ -676,9 +677,9 @@ const PIECE: usize = 64 * 1024;
 /// receives it in pieces of about 64 KiB, so the whole text, several times the size of the
 /// input, is never held. Contacts are decoded into one reused value
 /// ([`crate::ContactList::for_each`]), so this allocates little.
-pub fn write_list(list: &crate::ContactList, mut sink: impl FnMut(&str)) {
+pub fn write_list(list: &(impl EachContact + ?Sized), mut sink: impl FnMut(&str)) {
     let mut writer = JsonWriter::new();
-    list.for_each(|contact| {
+    list.each_contact(&mut |contact| {
         writer.push(contact);
         if writer.len() >= PIECE {
             sink(&writer.take());
@@ -795,16 +796,6 @@ pub fn escape_non_ascii(text: &str) -> String {
     out
 }
 
-/// CloudSponge's contacts answer, as written by [`write_cloudsponge`]. Field order is the
-/// output's key order.
-#[derive(Serialize)]
-struct CloudSpongeAnswer<'a> {
-    contacts: Vec<CloudSpongeContact<'a>>,
-    start: usize,
-    count: usize,
-    total: usize,
-}
-
 #[derive(Serialize)]
 struct CloudSpongeContact<'a> {
     first_name: &'a str,
@@ -864,30 +855,33 @@ fn type_text(label_raw: &Option<String>, label: Label) -> &str {
 /// without rewriting it: names are always strings (`""` when unknown), `email`/`phone`/`address`
 /// always arrays. Keys come in a fixed order; one contact per line.
 pub fn write_cloudsponge(contacts: &[crate::Contact]) -> String {
-    let shaped: Vec<CloudSpongeContact<'_>> = contacts.iter().map(cloudsponge_shape).collect();
-    let count = shaped.len();
-    let answer = CloudSpongeAnswer {
-        contacts: shaped,
-        start: 0,
-        count,
-        total: count,
-    };
-    // One contact per line: serialize each contact on its own, then join.
-    let mut out = String::from("{\"contacts\":[");
-    for (i, contact) in answer.contacts.iter().enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        out.push_str(
-            &serde_json::to_string(contact).expect("plain strings and arrays always serialize"),
+    collect(|sink| write_cloudsponge_to(contacts, sink))
+}
+
+/// The text of [`write_cloudsponge`], handed to `sink` in pieces of about 64 KiB.
+pub fn write_cloudsponge_to(contacts: &(impl EachContact + ?Sized), sink: impl FnMut(&str)) {
+    let count = contacts.contact_count();
+    let mut out = Pieces::new(sink);
+    out.buffer().push_str("{\"contacts\":[");
+    let mut first = true;
+    // One contact per line: each is serialized on its own.
+    contacts.each_contact(&mut |contact| {
+        let buffer = out.buffer();
+        buffer.push_str(if first { "\n" } else { ",\n" });
+        first = false;
+        buffer.push_str(
+            &serde_json::to_string(&cloudsponge_shape(contact))
+                .expect("plain strings and arrays always serialize"),
         );
-    }
+        out.flush_if_full();
+    });
     if count > 0 {
-        out.push('\n');
+        out.buffer().push('\n');
     }
-    out.push_str(&format!(
-        "],\"start\":{},\"count\":{},\"total\":{}}}\n",
-        answer.start, answer.count, answer.total
+    out.buffer().push_str(&format!(
+        "],\"start\":0,\"count\":{count},\"total\":{count}}}\n"
     ));
-    out
+    out.finish();
 }
 
 /// One contact in CloudSponge's shape.

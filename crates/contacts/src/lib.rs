@@ -12,12 +12,14 @@ mod charset;
 pub mod csv;
 mod dedupe;
 mod detect;
+mod each;
 mod error;
 mod import;
 pub mod json;
 mod model;
 pub mod normalize;
 mod store;
+mod summary;
 pub mod vcard;
 #[cfg(test)]
 mod walk;
@@ -25,6 +27,7 @@ pub mod xml;
 
 pub use dedupe::{classify, merge, Book, Classification, ContactList, Tier};
 pub use detect::{sniff, Format};
+pub use each::{EachContact, Pieces, PIECE_BYTES};
 pub use error::{Error, Problem, Result};
 pub use import::{
     import, import_many, stamp, Batch, Import, ImportList, Importer, Options, Progress, RawRecord,
@@ -36,3 +39,4 @@ pub use model::{
 };
 pub use normalize::NormalizeOptions;
 pub use store::ContactStore;
+pub use summary::{ProblemExample, ProblemKind, ProblemSummary, EXAMPLES_PER_KIND};

@@ -17,11 +17,13 @@ pub mod email;
 pub mod label;
 pub mod name;
 pub mod phone;
+mod region;
 pub mod text;
 
 pub use date::{birthday, timestamp};
 pub use email::email;
 pub use phone::{phone, region, NormalizedPhone};
+pub use region::{locale_from_environment, region_from_locale};
 pub use text::MAX_LINE_CHARS;
 
 use crate::error::Error;

@@ -17,7 +17,7 @@
 mod property;
 mod write;
 
-pub use write::{write, Version};
+pub use write::{write, write_to, Version};
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

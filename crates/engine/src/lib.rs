@@ -24,7 +24,10 @@
 
 use std::hash::{Hash, Hasher};
 
-use contacts::{json::JsonWriter, Contact, ImportList, Importer, MatchKind, Options, Problem};
+use contacts::{
+    json::JsonWriter, Contact, ImportList, Importer, MatchKind, Options, Problem, ProblemSummary,
+    EXAMPLES_PER_KIND,
+};
 use picker::{BookBuilder, Duplicate, Entry, Merge, Reason};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -36,9 +39,6 @@ pub use testing::{memory_bytes, normalize_json, FileImport};
 
 /// How many ids [`Engine::pack_some`] hashes in the time of one entry, about.
 const IDS_PER_ENTRY: usize = 8;
-
-/// How many examples of each kind of problem [`Engine::summary_of`] gives.
-pub const EXAMPLES_PER_KIND: usize = 3;
 
 /// The options of [`Engine::new`]: `{region?, merge?}`.
 #[derive(Debug, Default, Deserialize)]
@@ -78,38 +78,6 @@ pub struct Progress {
     pub records: u64,
     /// Problems found.
     pub problems: u64,
-}
-
-/// The problems of an import, by kind: what the picker shows ("3 rows skipped").
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    /// How many problems in all.
-    pub total: usize,
-    /// One item per kind of problem, the most frequent first (ties: the first met first).
-    pub kinds: Vec<Kind>,
-}
-
-/// One kind of problem.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Kind {
-    /// The kind's stable code (`contacts::Error::code`: `malformed_record`, `invalid_email`,
-    /// `truncated`, `empty`, ...).
-    pub code: String,
-    /// How many problems of this kind.
-    pub count: usize,
-    /// The first few of them ([`EXAMPLES_PER_KIND`]).
-    pub examples: Vec<Example>,
-}
-
-/// A problem where it happened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Example {
-    /// The file's name.
-    pub source: String,
-    /// The 1-based line (0 when not known).
-    pub line: u32,
-    /// The message.
-    pub message: String,
 }
 
 /// One problem of [`Engine::problem_list`].
@@ -382,36 +350,10 @@ impl Engine {
         }
     }
 
-    /// The problems by kind (see [`Engine::summary`]).
-    pub fn summary_of(&self) -> Summary {
-        let problems = self.all_problems();
-        let mut kinds: Vec<Kind> = Vec::new();
-        for problem in problems {
-            let example = || Example {
-                source: problem.source.clone(),
-                line: problem.line,
-                message: problem.message.clone(),
-            };
-            match kinds.iter_mut().find(|kind| kind.code == problem.code) {
-                Some(kind) => {
-                    kind.count += 1;
-                    if kind.examples.len() < EXAMPLES_PER_KIND {
-                        kind.examples.push(example());
-                    }
-                }
-                None => kinds.push(Kind {
-                    code: problem.code.to_string(),
-                    count: 1,
-                    examples: vec![example()],
-                }),
-            }
-        }
-        // Stable: kinds with the same count stay in the order they were first met.
-        kinds.sort_by_key(|kind| std::cmp::Reverse(kind.count));
-        Summary {
-            total: problems.len(),
-            kinds,
-        }
+    /// The problems by kind (see [`Engine::summary`]): the same summary the command line
+    /// prints on a terminal.
+    pub fn summary_of(&self) -> ProblemSummary {
+        ProblemSummary::of(self.all_problems(), EXAMPLES_PER_KIND)
     }
 
     /// Problems `start..start + count` (see [`Engine::problems`]).

@@ -4,8 +4,9 @@
 //! summary.
 #![cfg(not(target_arch = "wasm32"))]
 
-use contact_picker_engine::{Engine, Example, Kind, Summary};
+use contact_picker_engine::Engine;
 use contacts::{json, Contact, Importer, NormalizeOptions, Options};
+use contacts::{ProblemExample, ProblemKind, ProblemSummary};
 use picker::{Book, Duplicate, Entry, Reason};
 use serde_json::Value;
 
@@ -361,25 +362,25 @@ fn problems_are_summarized_by_kind_with_their_lines() {
         .collect();
     let engine = engine(&inputs, None, true, 64 * 1024);
     assert_eq!(engine.count(), 1);
-    let phone = |raw: &str| Example {
+    let phone = |raw: &str| ProblemExample {
         source: "horde__bug_6311.csv".into(),
         line: 2,
         message: format!(
             "phone number \"{raw}\" kept as given: no country code and no default region"
         ),
     };
-    let skipped = |file: &str| Example {
+    let skipped = |file: &str| ProblemExample {
         source: file.into(),
         line: 2,
         message: "malformed record: no name, organization, e-mail or phone".into(),
     };
     assert_eq!(
         engine.summary_of(),
-        Summary {
+        ProblemSummary {
             total: 5,
             kinds: vec![
-                Kind {
-                    code: "invalid_phone".into(),
+                ProblemKind {
+                    code: "invalid_phone",
                     count: 3,
                     examples: vec![
                         phone("(123) 555-1111"),
@@ -387,8 +388,8 @@ fn problems_are_summarized_by_kind_with_their_lines() {
                         phone("(123) 555-3333")
                     ],
                 },
-                Kind {
-                    code: "malformed_record".into(),
+                ProblemKind {
+                    code: "malformed_record",
                     count: 2,
                     examples: vec![
                         skipped("horde__bug_6370.csv"),
@@ -433,7 +434,7 @@ fn more_than_a_handful_of_problems_keep_only_the_first_examples() {
     let summary = engine.summary_of();
     assert_eq!(summary.total, 10);
     let kind = &summary.kinds[0];
-    assert_eq!((kind.code.as_str(), kind.count), ("invalid_email", 10));
+    assert_eq!((kind.code, kind.count), ("invalid_email", 10));
     let lines: Vec<u32> = kind.examples.iter().map(|e| e.line).collect();
     assert_eq!(lines, [2, 3, 4]);
 }
@@ -444,7 +445,7 @@ fn an_empty_or_unknown_file_gives_no_contacts_and_says_why() {
     assert_eq!(engine.count(), 0);
     let summary = engine.summary_of();
     assert_eq!(summary.total, 2);
-    let codes: Vec<String> = summary.kinds.into_iter().map(|k| k.code).collect();
+    let codes: Vec<&str> = summary.kinds.into_iter().map(|k| k.code).collect();
     assert_eq!(codes, ["empty", "unknown_format"]);
     assert_eq!(engine.format(), None);
 }

@@ -14,6 +14,8 @@ use clap::{ArgGroup, Subcommand};
 use providers::transport::native::{run, ReqwestTransport};
 use providers::{BasicAuth, Imported, Job, JobOptions, Phase, Progress};
 
+use crate::report;
+
 /// Imports an address book from a provider.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -27,6 +29,9 @@ struct Common {
     /// Default country (ISO 3166 two letters) for phone numbers written without a country code.
     #[arg(long, value_name = "CC")]
     region: Option<String>,
+    /// Also write every problem to FILE, one JSON object a line.
+    #[arg(long, value_name = "FILE")]
+    problems: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -164,14 +169,15 @@ enum Source {
 /// Runs the import and prints its result.
 pub fn run_import(args: Args) -> anyhow::Result<ExitCode> {
     let transport = ReqwestTransport::new()?;
-    let (name, region) = match &args.source {
-        Source::Cloudsponge { common, .. } => ("cloudsponge", &common.region),
-        Source::Convio { common, .. } => ("convio", &common.region),
-        Source::Popsell { common, .. } => ("popsell", &common.region),
-        Source::Xmlapi { common, .. } => ("xmlapi", &common.region),
+    let (name, common) = match &args.source {
+        Source::Cloudsponge { common, .. } => ("cloudsponge", common),
+        Source::Convio { common, .. } => ("convio", common),
+        Source::Popsell { common, .. } => ("popsell", common),
+        Source::Xmlapi { common, .. } => ("xmlapi", common),
     };
     let mut options = JobOptions::default();
-    options.normalize.region = region.clone();
+    options.normalize.region =
+        report::default_region(common.region.clone(), &mut std::io::stderr().lock());
     let mut printer = ProgressPrinter::new(name);
     let imported = {
         let mut job = Job::new(&transport, options).on_progress(|p| printer.show(p));
@@ -179,9 +185,13 @@ pub fn run_import(args: Args) -> anyhow::Result<ExitCode> {
     };
     printer.finish();
     let imported = imported.with_context(|| format!("import from {name} failed"))?;
-    for problem in &imported.problems {
-        eprintln!("{problem}");
-    }
+    let stderr = std::io::stderr();
+    report::report_problems(
+        &imported.problems,
+        common.problems.as_deref(),
+        stderr.is_terminal(),
+        &mut stderr.lock(),
+    )?;
     let deleted = imported.contacts.iter().filter(|c| c.deleted).count();
     eprintln!(
         "{name}: {} contacts ({deleted} deleted at the source), {} problems",

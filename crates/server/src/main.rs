@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 mod export;
 mod import;
 mod normalize;
+mod report;
 mod sandbox;
 
 /// Reads address books (files in vCard, CSV, JSON, XML; provider accounts), normalizes them,

@@ -1,9 +1,15 @@
-//! `contact-picker normalize FILE... [--region CC] [--to FORMAT] [--no-merge]`.
+//! `contact-picker normalize FILE... [--region CC] [--to FORMAT] [--no-merge] [--problems FILE]`.
 //!
-//! Each input is streamed through [`contacts::Importer`] in 64 KiB chunks (never held whole),
-//! with merging off per file; the contacts of all inputs are then merged together (unless
-//! `--no-merge`) and written to stdout. Every problem goes to stderr as `source:line: message`
-//! (line 0 when the place is not known, e.g. an input that cannot be opened).
+//! The fast path the benchmark measures: every input is streamed through one
+//! [`contacts::Importer`] in 64 KiB chunks (never held whole; [`Importer::next_input`] starts
+//! each next file, which is detected on its own), into its compact store; the contacts of all
+//! inputs are merged together (unless `--no-merge`) and written to stdout a piece at a time,
+//! decoded one contact at a time, so the whole output is never held either.
+//!
+//! Problems are reported as [`crate::report`] says (a summary on a terminal, every one as
+//! `source:line: message` elsewhere, all of them as JSON lines with `--problems FILE`); line 0
+//! when the place is not known, e.g. an input that cannot be opened. Without `--region`, the
+//! default phone region comes from the locale, and a note on stderr says which.
 //!
 //! Exit status: 0 when at least one contact was read (problems alone are not a failure: a
 //! contact file with a few bad records is normal); 1 when no contact could be read from any
@@ -12,12 +18,15 @@
 //! pipeline always receives valid JSON.
 
 use std::fs::File;
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, BufWriter, ErrorKind, IsTerminal, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::ValueEnum;
-use contacts::{Contact, Importer, NormalizeOptions, Options, Problem};
+use contacts::{ContactList, Error, Importer, NormalizeOptions, Options, Problem};
+
+use crate::report;
 
 /// Bytes read from an input at a time.
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -37,6 +46,9 @@ pub struct Args {
     /// Keep every record as read: do not merge records of the same person.
     #[arg(long)]
     no_merge: bool,
+    /// Also write every problem to FILE, one JSON object a line.
+    #[arg(long, value_name = "FILE")]
+    problems: Option<PathBuf>,
 }
 
 /// What `--to` accepts.
@@ -58,79 +70,77 @@ enum OutputFormat {
 
 /// Runs `normalize`; see the module documentation for the exit status.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let normalize = NormalizeOptions {
-        region: args.region.clone(),
-    };
-    let mut all: Vec<Contact> = Vec::new();
-    let mut problem_count = 0usize;
     let stderr = io::stderr();
+    let region = report::default_region(args.region.clone(), &mut stderr.lock());
+    let mut importer: Option<Importer> = None;
+    let mut unreadable: Vec<Problem> = Vec::new();
     for file in &args.files {
-        let outcome = read_one(file, &normalize);
-        let mut err = stderr.lock();
-        // A closed stderr must not stop the output; there is nowhere left to report it.
-        for problem in &outcome.problems {
-            let _ = writeln!(err, "{problem}");
+        let mut input = match open(file) {
+            Ok(input) => input,
+            Err(error) => {
+                unreadable.push(cannot_read(file, &error));
+                continue;
+            }
+        };
+        let importer = match &mut importer {
+            Some(importer) => {
+                importer.next_input(file);
+                importer
+            }
+            None => importer.insert(Importer::new(Options {
+                source: file.clone(),
+                normalize: NormalizeOptions {
+                    region: region.clone(),
+                },
+                merge: !args.no_merge,
+                ..Options::default()
+            })),
+        };
+        // What was read before a read error is kept: the importer reports a cut-off record.
+        if let Err(error) = feed_all(&mut *input, importer) {
+            unreadable.push(cannot_read(file, &error));
         }
-        if let Some(error) = &outcome.unreadable {
-            let _ = writeln!(err, "{file}:0: cannot read: {error}");
-        }
-        problem_count += outcome.problems.len() + usize::from(outcome.unreadable.is_some());
-        all.extend(outcome.contacts);
     }
-    if !args.no_merge {
-        all = contacts::merge(all);
-    }
-    let text = write(&all, args.to);
-    let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .context("writing the output")?;
-    if all.is_empty() && problem_count > 0 {
+    let (contacts, mut problems) = match importer.map(Importer::finish_list) {
+        Some(import) => (import.contacts, import.problems),
+        None => (ContactList::default(), Vec::new()),
+    };
+    problems.extend(unreadable);
+    report::report_problems(
+        &problems,
+        args.problems.as_deref(),
+        stderr.is_terminal(),
+        &mut stderr.lock(),
+    )?;
+    write(&contacts, args.to).context("writing the output")?;
+    if contacts.is_empty() && !problems.is_empty() {
         Ok(ExitCode::FAILURE)
     } else {
         Ok(ExitCode::SUCCESS)
     }
 }
 
-/// What reading one input gave.
-struct Outcome {
-    contacts: Vec<Contact>,
-    problems: Vec<Problem>,
-    /// The input could not be opened, or reading it failed part-way (what was read is kept).
-    unreadable: Option<io::Error>,
-}
-
-/// Streams one input (`-` is stdin) through an importer with merging off.
-fn read_one(file: &str, normalize: &NormalizeOptions) -> Outcome {
-    let options = Options {
-        source: file.to_string(),
-        normalize: normalize.clone(),
-        merge: false,
-        ..Options::default()
-    };
-    let opened: io::Result<Box<dyn Read>> = if file == "-" {
+/// Opens an input (`-` is stdin).
+fn open(file: &str) -> io::Result<Box<dyn Read>> {
+    if file == "-" {
         Ok(Box::new(io::stdin().lock()))
     } else {
         File::open(file).map(|f| Box::new(f) as Box<dyn Read>)
-    };
-    let mut input = match opened {
-        Ok(input) => input,
-        Err(error) => {
-            return Outcome {
-                contacts: Vec::new(),
-                problems: Vec::new(),
-                unreadable: Some(error),
-            }
-        }
-    };
-    let mut importer = Importer::new(options);
-    let unreadable = feed_all(&mut *input, &mut importer).err();
-    // What was read before a read error is kept: the importer reports a cut-off record.
-    let import = importer.finish();
-    Outcome {
-        contacts: import.contacts,
-        problems: import.problems,
-        unreadable,
+    }
+}
+
+/// The problem of an input that could not be opened or read to its end.
+fn cannot_read(file: &str, error: &io::Error) -> Problem {
+    let message = format!("cannot read: {error}");
+    Problem {
+        source: file.to_string(),
+        line: 0,
+        code: "source",
+        message: message.clone(),
+        error: Error::Source {
+            code: None,
+            message,
+        },
     }
 }
 
@@ -147,14 +157,29 @@ fn feed_all(input: &mut dyn Read, importer: &mut Importer) -> io::Result<()> {
     }
 }
 
-/// Writes `contacts` in `format`.
-fn write(contacts: &[Contact], format: OutputFormat) -> String {
+/// Writes `contacts` in `format` to stdout, a piece at a time.
+fn write(contacts: &ContactList, format: OutputFormat) -> io::Result<()> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut failed: Option<io::Error> = None;
+    let sink = |piece: &str| {
+        if failed.is_none() {
+            failed = out.write_all(piece.as_bytes()).err();
+        }
+    };
     match format {
-        OutputFormat::Json => contacts::json::write(contacts),
-        OutputFormat::Csv => contacts::csv::write(contacts),
-        OutputFormat::ConstantContact => contacts::csv::write_constant_contact(contacts),
-        OutputFormat::Vcard => contacts::vcard::write(contacts, contacts::vcard::Version::V4),
-        OutputFormat::Vcard3 => contacts::vcard::write(contacts, contacts::vcard::Version::V3),
-        OutputFormat::Cloudsponge => contacts::json::write_cloudsponge(contacts),
+        OutputFormat::Json => contacts::json::write_list(contacts, sink),
+        OutputFormat::Csv => contacts::csv::write_to(contacts, sink),
+        OutputFormat::ConstantContact => contacts::csv::write_constant_contact_to(contacts, sink),
+        OutputFormat::Vcard => {
+            contacts::vcard::write_to(contacts, contacts::vcard::Version::V4, sink)
+        }
+        OutputFormat::Vcard3 => {
+            contacts::vcard::write_to(contacts, contacts::vcard::Version::V3, sink)
+        }
+        OutputFormat::Cloudsponge => contacts::json::write_cloudsponge_to(contacts, sink),
+    }
+    match failed {
+        Some(error) => Err(error),
+        None => out.flush(),
     }
 }

@@ -24,8 +24,17 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn run_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    run_in_locale(args, stdin, "C")
+}
+
+/// Runs the command with `LANG` set to `lang` (and the locale variables that would override it
+/// removed): the default phone region comes from the locale.
+fn run_in_locale(args: &[&str], stdin: Option<&[u8]>, lang: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_contact-picker"))
         .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", lang)
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
@@ -52,10 +61,12 @@ fn json_array(output: &Output) -> Vec<Value> {
     }
 }
 
+/// The problem lines on stderr (the command's own notes, `contact-picker: ...`, left out).
 fn stderr_lines(output: &Output) -> Vec<String> {
     String::from_utf8(output.stderr.clone())
         .expect("stderr is UTF-8")
         .lines()
+        .filter(|line| !line.starts_with("contact-picker: "))
         .map(str::to_string)
         .collect()
 }
@@ -248,4 +259,67 @@ fn cloudsponge_output_has_the_cloudsponge_shape() {
         answer["contacts"][0]["email"][0]["address"],
         "asmithk@gmail.com"
     );
+}
+
+#[test]
+fn without_region_the_locale_names_it_and_a_note_says_so() {
+    let card =
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Luc Martin\r\nTEL:01 42 68 53 00\r\nEND:VCARD\r\n";
+    let french = run_in_locale(&["normalize", "-"], Some(card), "fr_FR.UTF-8");
+    assert!(french.status.success(), "{french:?}");
+    assert_eq!(
+        json_array(&french)[0]["phones"][0]["number"],
+        "+33142685300"
+    );
+    let notes = String::from_utf8(french.stderr.clone()).unwrap();
+    assert!(
+        notes.contains("contact-picker: phone numbers without a country code are read as in FR (from LANG=fr_FR.UTF-8)"),
+        "{notes}"
+    );
+    assert!(stderr_lines(&french).is_empty(), "{notes}");
+
+    // --region wins, without a note; a locale naming no country keeps the number as written.
+    let given = run_in_locale(
+        &["normalize", "--region", "BE", "-"],
+        Some(card),
+        "fr_FR.UTF-8",
+    );
+    assert_eq!(json_array(&given)[0]["phones"][0]["number"], "+32142685300");
+    assert!(given.stderr.is_empty(), "{given:?}");
+    let plain = run_in_locale(&["normalize", "-"], Some(card), "C.UTF-8");
+    let kept = &json_array(&plain)[0]["phones"][0]["number"];
+    assert!(!kept.as_str().unwrap().starts_with('+'), "{kept}");
+    assert_eq!(stderr_lines(&plain).len(), 1, "the number's problem");
+    assert!(String::from_utf8(plain.stderr)
+        .unwrap()
+        .contains("LANG=C.UTF-8 names no country"));
+}
+
+#[test]
+fn problems_file_holds_every_problem_as_json_lines() {
+    let file = corpus("csv/horde__bug_6311.csv");
+    let dir = std::env::temp_dir().join(format!("cp-cli-problems-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("problems.jsonl");
+    let output = run(&["normalize", "--problems", path.to_str().unwrap(), &file]);
+    assert!(output.status.success(), "{output:?}");
+    let lines = stderr_lines(&output);
+    assert!(!lines.is_empty(), "the file has problems");
+    let rows: Vec<Value> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(rows.len(), lines.len());
+    for (row, line) in rows.iter().zip(&lines) {
+        let text = format!(
+            "{}:{}: {}",
+            row["source"].as_str().unwrap(),
+            row["line"],
+            row["message"].as_str().unwrap()
+        );
+        assert_eq!(&text, line);
+        assert!(row["code"].as_str().is_some_and(|code| !code.is_empty()));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 
 use crate::csv::columns::looks_like_phone;
+use crate::each::{collect, EachContact, Pieces};
 use crate::model::{Contact, Label};
 
 /// The columns of [`write`] before the numbered e-mail, phone and address groups.
@@ -51,25 +52,25 @@ const ADDRESS_PARTS: [&str; 6] = [
 /// break. A label is the mapped label (`Home`, `Work`, `Mobile`) or else the source's raw label;
 /// the primary e-mail's label starts with `* ` (Google's marker).
 pub fn write(contacts: &[Contact]) -> String {
-    let emails = contacts
-        .iter()
-        .map(|c| c.emails.len())
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let phones = contacts
-        .iter()
-        .map(|c| c.phones.len())
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let addresses = contacts
-        .iter()
-        .map(|c| c.addresses.len())
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let extra_keys: BTreeSet<&String> = contacts.iter().flat_map(|c| c.extra.keys()).collect();
+    collect(|sink| write_to(contacts, sink))
+}
+
+/// The text of [`write`], handed to `sink` in pieces of about 64 KiB: for a
+/// [`crate::ContactList`] too, whose contacts are read twice (the widest contact sets the
+/// columns) and never all held as values.
+pub fn write_to(contacts: &(impl EachContact + ?Sized), sink: impl FnMut(&str)) {
+    let (mut emails, mut phones, mut addresses) = (1, 1, 1);
+    let mut extra_keys: BTreeSet<String> = BTreeSet::new();
+    contacts.each_contact(&mut |c| {
+        emails = emails.max(c.emails.len());
+        phones = phones.max(c.phones.len());
+        addresses = addresses.max(c.addresses.len());
+        for key in c.extra.keys() {
+            if !extra_keys.contains(key) {
+                extra_keys.insert(key.clone());
+            }
+        }
+    });
 
     let mut header: Vec<String> = FIXED_COLUMNS.iter().map(|c| c.to_string()).collect();
     for n in 1..=emails {
@@ -87,11 +88,11 @@ pub fn write(contacts: &[Contact]) -> String {
                 .map(|part| format!("Address {n} - {part}")),
         );
     }
-    header.extend(extra_keys.iter().map(|k| k.to_string()));
+    header.extend(extra_keys.iter().cloned());
 
-    let mut out = String::new();
-    push_row(&mut out, header.iter().map(String::as_str), "\r\n");
-    for contact in contacts {
+    let mut out = Pieces::new(sink);
+    push_row(out.buffer(), header.iter().map(String::as_str), "\r\n");
+    contacts.each_contact(&mut |contact| {
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
         let name = &contact.name;
         let mut row: Vec<String> = vec![
@@ -147,15 +148,16 @@ pub fn write(contacts: &[Contact]) -> String {
             }
         }
         for key in &extra_keys {
-            row.push(match contact.extra.get(*key) {
+            row.push(match contact.extra.get(key) {
                 Some(serde_json::Value::String(s)) => s.clone(),
                 Some(serde_json::Value::Null) | None => String::new(),
                 Some(other) => other.to_string(),
             });
         }
-        push_row(&mut out, row.iter().map(String::as_str), "\r\n");
-    }
-    out
+        push_row(out.buffer(), row.iter().map(String::as_str), "\r\n");
+        out.flush_if_full();
+    });
+    out.finish();
 }
 
 /// The header row of Constant Contact's upload layout (no line end).
@@ -245,13 +247,22 @@ pub fn constant_contact_row(contact: &Contact) -> Option<String> {
 /// Writes contacts in Constant Contact's upload layout: the header, then one row per contact
 /// that has an e-mail address (see [`constant_contact_row`]), LF line ends.
 pub fn write_constant_contact(contacts: &[Contact]) -> String {
-    let mut out = String::from(constant_contact_header());
-    out.push('\n');
-    for row in contacts.iter().filter_map(constant_contact_row) {
-        out.push_str(&row);
-        out.push('\n');
-    }
-    out
+    collect(|sink| write_constant_contact_to(contacts, sink))
+}
+
+/// The text of [`write_constant_contact`], handed to `sink` in pieces of about 64 KiB.
+pub fn write_constant_contact_to(contacts: &(impl EachContact + ?Sized), sink: impl FnMut(&str)) {
+    let mut out = Pieces::new(sink);
+    out.buffer().push_str(constant_contact_header());
+    out.buffer().push('\n');
+    contacts.each_contact(&mut |contact| {
+        if let Some(row) = constant_contact_row(contact) {
+            out.buffer().push_str(&row);
+            out.buffer().push('\n');
+            out.flush_if_full();
+        }
+    });
+    out.finish();
 }
 
 /// The E.164 number when there is one, else the raw text.

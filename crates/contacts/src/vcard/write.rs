@@ -1,6 +1,7 @@
 //! The vCard writer: 3.0 (RFC 2426) or 4.0 (RFC 6350), CRLF line endings, lines folded at 75
 //! octets without splitting a UTF-8 sequence, text escaped (`\\ \, \; \n`).
 
+use crate::each::{collect, EachContact, Pieces};
 use crate::model::{Contact, Label};
 
 /// The vCard versions this crate writes.
@@ -17,11 +18,17 @@ const FOLD_OCTETS: usize = 75;
 
 /// Writes contacts as vCards of `version`, CRLF line endings, folded at 75 octets.
 pub fn write(contacts: &[Contact], version: Version) -> String {
-    let mut out = String::new();
-    for contact in contacts {
-        write_card(&mut out, contact, version);
-    }
-    out
+    collect(|sink| write_to(contacts, version, sink))
+}
+
+/// The text of [`write`], handed to `sink` in pieces of about 64 KiB.
+pub fn write_to(contacts: &(impl EachContact + ?Sized), version: Version, sink: impl FnMut(&str)) {
+    let mut out = Pieces::new(sink);
+    contacts.each_contact(&mut |contact| {
+        write_card(out.buffer(), contact, version);
+        out.flush_if_full();
+    });
+    out.finish();
 }
 
 fn write_card(out: &mut String, contact: &Contact, version: Version) {
