@@ -21,9 +21,9 @@ mod write;
 use std::collections::BTreeMap;
 
 use crate::error::Error;
-use crate::import::{Batch, RawRecord, RecordReader};
 use crate::model::{Address, Contact, Email, Phone, Spare};
 use crate::normalize::text::trim;
+use crate::record::{Batch, RawRecord, RecordReader};
 
 pub use columns::{header_key, looks_like_email, looks_like_phone, AddressPart, Columns, Field};
 pub use rows::{Row, RowReader};

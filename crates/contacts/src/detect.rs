@@ -1,7 +1,5 @@
 //! Format detection from content (the file name only breaks ties).
 
-use crate::import::RecordReader;
-
 /// The file formats this crate reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -52,16 +50,6 @@ pub fn sniff(head: &[u8], name: Option<&str>) -> Option<Format> {
         // Anything else with text is treated as delimited values; the CSV reader copes with
         // a missing header row.
         _ => Some(Format::Csv),
-    }
-}
-
-/// A fresh reader for `format`.
-pub fn reader_for(format: Format) -> Box<dyn RecordReader> {
-    match format {
-        Format::VCard => Box::new(crate::vcard::Reader::new()),
-        Format::Csv => Box::new(crate::csv::Reader::new()),
-        Format::Json => Box::new(crate::json::Reader::new()),
-        Format::Xml => Box::new(crate::xml::Reader::new()),
     }
 }
 

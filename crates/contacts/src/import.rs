@@ -20,41 +20,13 @@ use crate::charset::StreamDecoder;
 use crate::dedupe::ContactList;
 use crate::detect::{self, Format};
 use crate::error::{Error, Problem};
-use crate::model::{Contact, Provenance, Spare};
+use crate::model::{Contact, Provenance};
 use crate::normalize::{self, NormalizeOptions};
+use crate::record::{Batch, RecordReader};
 use crate::store::{ContactStore, Stamp};
 
 /// How many bytes to look at before deciding the character set and the format.
 const SNIFF_BYTES: usize = 4096;
-
-/// What a format reader produces: records with the line each starts on, and problems.
-#[derive(Debug, Default)]
-pub struct Batch {
-    /// Complete records, not yet normalized.
-    pub records: Vec<RawRecord>,
-    /// Records or values that could not be read, with their 1-based line.
-    pub problems: Vec<(u32, Error)>,
-    /// Allocations to build records from, given back once a record has been used.
-    pub spare: Spare,
-}
-
-/// A record as the reader found it, before normalization.
-#[derive(Debug)]
-pub struct RawRecord {
-    /// The 1-based line of the input where the record starts (0 when the format has none).
-    pub line: u32,
-    /// The record's values, as given (names unsplit, e-mails unvalidated, phones raw).
-    pub contact: Contact,
-}
-
-/// A format reader. It is fed UTF-8 (or, for vCard, bytes whose per-value character set is
-/// declared in the data), a chunk at a time, and emits records as soon as they are complete.
-pub trait RecordReader {
-    /// Reads `chunk`, which continues the previous chunks; complete records go to `out`.
-    fn feed(&mut self, chunk: &[u8], out: &mut Batch);
-    /// The input has ended: emit what is left, or report it as truncated.
-    fn finish(&mut self, out: &mut Batch);
-}
 
 /// Import options. `Default` reads any format, with no default phone region, merging on.
 #[derive(Debug, Clone)]
@@ -291,7 +263,7 @@ impl Importer {
                 .push(Problem::new(&self.options.source, 1, error));
             return;
         };
-        let mut reader = detect::reader_for(format);
+        let mut reader = reader_for(format);
         reader.feed(&decoded, &mut self.batch);
         self.stage = Stage::Reading {
             decoder,
@@ -341,6 +313,16 @@ impl Importer {
             spare.recycle(contact);
         }
         self.progress.problems = self.problems.len() as u64;
+    }
+}
+
+/// A fresh reader for `format`.
+fn reader_for(format: Format) -> Box<dyn RecordReader> {
+    match format {
+        Format::VCard => Box::new(crate::vcard::Reader::new()),
+        Format::Csv => Box::new(crate::csv::Reader::new()),
+        Format::Json => Box::new(crate::json::Reader::new()),
+        Format::Xml => Box::new(crate::xml::Reader::new()),
     }
 }
 

@@ -14,10 +14,12 @@ mod dedupe;
 mod detect;
 mod each;
 mod error;
+mod fields;
 mod import;
 pub mod json;
 mod model;
 pub mod normalize;
+mod record;
 mod store;
 mod summary;
 pub mod vcard;
@@ -29,14 +31,12 @@ pub use dedupe::{classify, merge, Book, Classification, ContactList, Tier};
 pub use detect::{sniff, Format};
 pub use each::{EachContact, Pieces, PIECE_BYTES};
 pub use error::{Error, Problem, Result};
-pub use import::{
-    import, import_many, stamp, Batch, Import, ImportList, Importer, Options, Progress, RawRecord,
-    RecordReader,
-};
+pub use import::{import, import_many, stamp, Import, ImportList, Importer, Options, Progress};
 pub use model::{
     Address, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Name, Phone, Provenance,
     Spare,
 };
 pub use normalize::NormalizeOptions;
+pub use record::{Batch, RawRecord, RecordReader};
 pub use store::ContactStore;
 pub use summary::{ProblemExample, ProblemKind, ProblemSummary, EXAMPLES_PER_KIND};

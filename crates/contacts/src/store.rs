@@ -2,12 +2,11 @@
 //! one stream, the lengths and flags that say how to read it in another), decoded again one at
 //! a time when it is read.
 //!
-//! Why: a [`Contact`] is 608 bytes of struct before its twenty-odd heap strings, so 100,000 of
-//! them held as values took about 3.4 KB each at the import's peak, 14–21 times the size of the
-//! file they came from. Encoded here, a contact takes about as many bytes as its text (lengths
-//! are one-byte varints, absent values one byte, the source file name stored once for the whole
-//! store), so an import holds little more than its input: 39 MB at the peak for a 16 MB,
-//! 100,000-contact CSV (BENCHMARKS.md).
+//! Why: a [`Contact`] is a large struct before its twenty-odd heap strings, so contacts held as
+//! values cost many times the size of the file they came from. Encoded here, a contact takes
+//! about as many bytes as its text (lengths are one-byte varints, absent values one byte, the
+//! source file name stored once for the whole store), so an import holds little more than its
+//! input (the figures, before and after: BENCHMARKS.md, "What the second pass changed").
 //!
 //! The encoding is private and has no version: it lives only as long as the process. Reading
 //! never panics: a truncated or foreign buffer decodes as empty values (it cannot happen, since
@@ -20,7 +19,7 @@ use crate::model::{Contact, Label, MatchKind, Name};
 
 /// The size of a block's text. Blocks of a fixed size, not one growing buffer: a buffer that
 /// doubles holds up to twice what it needs and, while it grows, the old and the new copy at
-/// once (for 100,000 contacts that was 17 + 34 MB at the peak).
+/// once (BENCHMARKS.md, "Figures behind the code").
 const TEXT_BLOCK: usize = 1 << 20;
 
 /// The size of a block's control bytes (lengths, flags, labels: about a fifth of the text).
@@ -41,8 +40,8 @@ pub struct ContactStore {
 
 /// Encoded contacts in two streams: the text of their strings, and the control bytes (varint
 /// lengths, flags, labels) that say how to read it. The text is kept as a `String`, so reading
-/// it back is slicing at lengths, never checking UTF-8 again (that check was 6% of a wasm
-/// import).
+/// it back is slicing at lengths, never checking UTF-8 again (that check was a measurable share
+/// of a wasm import: BENCHMARKS.md, "Figures behind the code").
 #[derive(Debug, Default, Clone)]
 struct Encoding {
     control: Vec<u8>,

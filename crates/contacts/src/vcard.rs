@@ -23,8 +23,8 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::error::Error;
-use crate::import::{Batch, RawRecord, RecordReader};
 use crate::model::{Address, Contact, Email, Phone, Spare};
+use crate::record::{Batch, RawRecord, RecordReader};
 use property::{Kind, Property};
 
 /// The most bytes kept of one logical line; the rest is dropped and reported as

@@ -30,9 +30,9 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::error::Error;
 // The same raw mappings as the JSON shapes of the same providers.
-use crate::import::{Batch, RawRecord, RecordReader};
-use crate::json::{first_last, lines, partial_birthday, raw_phone};
+use crate::fields::{first_last, lines, partial_birthday, raw_phone};
 use crate::model::{Address, Contact, Email};
+use crate::record::{Batch, RawRecord, RecordReader};
 
 /// How deep elements may nest. Real contact answers nest at most 6 levels.
 pub const MAX_DEPTH: usize = 64;

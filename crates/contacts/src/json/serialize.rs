@@ -1,6 +1,6 @@
 //! A hand-written serializer for [`Contact`] into this crate's JSON schema, byte for byte what
 //! `serde_json::to_string` writes for the model's derived `Serialize` (compact, keys in field
-//! order, `null` for `None`), but several times faster: serde's generic path costs a
+//! order, `null` for `None`), but faster (BENCHMARKS.md): serde's generic path costs a
 //! formatter call per key and per string, and `to_string` allocates a `String` per contact.
 //! The equality with serde_json is pinned by tests over generated and corpus contacts.
 //!
