@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-300}"
-corpus=../../shared/corpus
+corpus=../tests/corpus
 mkdir -p logs seeds/{vcard,csv,json,xml,email,phone}
 cp "$corpus"/vcard/*.vcf "$corpus"/security/*.vcf seeds/vcard/
 cp "$corpus"/csv/* "$corpus"/security/*.csv seeds/csv/

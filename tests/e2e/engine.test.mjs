@@ -4,7 +4,7 @@
 //
 //   node --test tests/e2e/
 //
-// Nothing is skipped: without the built engine or the shared corpus, the tests fail and say so.
+// Nothing is skipped: without the built engine or the test corpus, the tests fail and say so.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -14,7 +14,7 @@ import { launch, recordConsole } from "./support/browser.mjs";
 import { root, serve } from "./support/server.mjs";
 
 const DIST = "/www/dist/engine";
-const CORPUS = join(root, "..", "shared", "corpus");
+const CORPUS = join(root, "tests", "corpus");
 
 /** Four corpus files: a Google CSV, a Gmail vCard and two John Doe vCards that merge. */
 const FILES = [
@@ -189,7 +189,7 @@ before(async () => {
       `${DIST}/${file} is missing: run scripts/build-engine before the end-to-end tests`,
     );
   }
-  assert.ok(existsSync(join(CORPUS, FILES[0])), `the shared corpus is missing at ${CORPUS}`);
+  assert.ok(existsSync(join(CORPUS, FILES[0])), `the test corpus is missing at ${CORPUS}`);
   // The "CDN": another origin (another port) that sends CORS headers.
   cdn = await serve({ cors: true });
   const sameOrigin = page(`${DIST}/client.js`);

@@ -337,7 +337,7 @@ mod tests {
 
     #[test]
     fn corpus_utf16_files_are_detected() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus");
         let be = std::fs::read(format!("{dir}/vcard/roundcube__utf-16_sample.vcf"))
             .expect("corpus file");
         assert!(decode_in_chunks(&be, 5).contains("Ǽgean ĽdaMonté"));

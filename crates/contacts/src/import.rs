@@ -469,13 +469,13 @@ pub fn import_many<'a>(
 pub(crate) mod tests {
     use super::*;
 
-    /// Every contact of the shared corpus, read with merging off.
+    /// Every contact of the test corpus, read with merging off.
     pub(crate) fn corpus_contacts() -> Vec<Contact> {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus");
         let mut contacts = Vec::new();
         let mut dirs = vec![std::path::PathBuf::from(root)];
         while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).expect("the shared corpus") {
+            for entry in std::fs::read_dir(&dir).expect("the test corpus, tests/corpus") {
                 let path = entry.expect("a corpus entry").path();
                 if path.is_dir() {
                     dirs.push(path);

@@ -877,7 +877,7 @@ mod tests {
     fn inline_photo_is_never_buffered() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/corpus/vcard/ezvcard__John_Doe_IPHONE.vcf"
+            "/../../tests/corpus/vcard/ezvcard__John_Doe_IPHONE.vcf"
         );
         let bytes = std::fs::read(path).unwrap();
         assert!(bytes.len() > 40_000);
@@ -904,7 +904,7 @@ mod tests {
     fn utf16_without_bom_through_stream_decoder() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/corpus/vcard/roundcube__utf-16_sample.vcf"
+            "/../../tests/corpus/vcard/roundcube__utf-16_sample.vcf"
         );
         let bytes = std::fs::read(path).unwrap();
         let mut decoder = crate::charset::StreamDecoder::sniff(&bytes);

@@ -1,4 +1,4 @@
-//! The CSV reader and writers over the shared corpus (`shared/corpus/MANIFEST.txt`, CSV
+//! The CSV reader and writers over the test corpus (`tests/corpus/MANIFEST.txt`, CSV
 //! section): row and field counts, names, raw e-mails, header detection; chunking invariance;
 //! no panics on truncated or mutated input; writer quoting, CSV-injection neutralization and
 //! round trips; Constant Contact's layout.

@@ -6,7 +6,7 @@
 
 use contacts::{json, Contact, Importer, NormalizeOptions, Options, Problem};
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus");
 
 /// Bytes fed at a time, as the command line reads.
 const CHUNK: usize = 64 * 1024;

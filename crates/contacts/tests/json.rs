@@ -5,7 +5,7 @@ use contacts::json::{self, ensure_array};
 use contacts::{Batch, Contact, Error, Label, RecordReader};
 use serde_json::Value;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus");
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
 
 fn corpus(name: &str) -> Vec<u8> {

@@ -1,4 +1,4 @@
-//! Every expectation of `../shared/corpus/MANIFEST.txt`, checked through the whole pipeline
+//! Every expectation of `tests/corpus/MANIFEST.txt`, checked through the whole pipeline
 //! (`contacts::import`: charset, detection, reader, normalization, merge) — what a user of the
 //! picker would see. Reader-level details (raw values, line numbers, chunking) are tested beside
 //! each reader in `vcard.rs`, `csv.rs`, `json.rs` and `xml.rs`.

@@ -4,7 +4,7 @@
 use contacts::normalize::{self, NormalizeOptions};
 use contacts::{Contact, Email, Error, Name, Phone};
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus");
 
 fn read(path: &str) -> String {
     let full = format!("{CORPUS}/{path}");

@@ -13,7 +13,7 @@ use contacts::{
 };
 use serde_json::Value;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus");
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
 const SCHEMA: &str = include_str!("../schema/contact.schema.json");
 

@@ -1,4 +1,4 @@
-//! The vCard reader and writer over the shared corpus (`shared/corpus/MANIFEST.txt`, VCARD
+//! The vCard reader and writer over the test corpus (`tests/corpus/MANIFEST.txt`, VCARD
 //! section): card counts, FN values, raw e-mail addresses, truncation problems; chunking
 //! invariance; no panics on truncated or mutated input; write → read round trips.
 

@@ -42,7 +42,7 @@ static ALLOCATOR: CountingAllocator = CountingAllocator;
 /// Serializes the tests of this file (see the module documentation).
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus");
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
 
 fn corpus(name: &str) -> Vec<u8> {

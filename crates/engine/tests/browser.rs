@@ -28,14 +28,14 @@ const INPUTS: [(&str, &[u8]); 4] = [
         "utf-16_sample.vcf",
         include_bytes!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/corpus/vcard/roundcube__utf-16_sample.vcf"
+            "/../../tests/corpus/vcard/roundcube__utf-16_sample.vcf"
         )),
     ),
     (
         "John_Doe_ANDROID.vcf",
         include_bytes!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/corpus/vcard/ezvcard__John_Doe_ANDROID.vcf"
+            "/../../tests/corpus/vcard/ezvcard__John_Doe_ANDROID.vcf"
         )),
     ),
 ];

@@ -10,7 +10,7 @@ use contacts::{ProblemExample, ProblemKind, ProblemSummary};
 use picker::{Book, Duplicate, Entry, Reason};
 use serde_json::Value;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus");
 const SCHEMA: &str = include_str!("../../contacts/schema/contact.schema.json");
 
 fn corpus(path: &str) -> Vec<u8> {

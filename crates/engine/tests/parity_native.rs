@@ -43,7 +43,7 @@ fn native_outputs_are_written_for_every_case() {
         / parity::CONFIGS.len();
     assert!(
         corpus_inputs >= MIN_CORPUS_INPUTS,
-        "only {corpus_inputs} corpus inputs found under {}: is ../shared/corpus there?",
+        "only {corpus_inputs} corpus inputs found under {}: is tests/corpus there?",
         parity::CORPUS_ROOT
     );
 

@@ -8,11 +8,11 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-/// The shared corpus, beside the repository (`../shared/corpus` from the repo root).
+/// The test corpus, `tests/corpus/` in the repository.
 fn corpus(path: &str) -> String {
     let root = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus"
+        "/../../tests/corpus"
     ));
     let file = root.join(path);
     assert!(file.is_file(), "corpus file {} is missing", file.display());

@@ -12,7 +12,7 @@ import { after, before } from "node:test";
 import { launch, recordConsole } from "./browser.mjs";
 import { root, serve } from "./server.mjs";
 
-export const CORPUS = join(root, "..", "shared", "corpus");
+export const CORPUS = join(root, "tests", "corpus");
 export const ARTIFACTS = join(root, "target", "e2e-artifacts");
 export const AXE = join(root, "node_modules", "axe-core", "axe.min.js");
 export const DESKTOP = { width: 1280, height: 800 };

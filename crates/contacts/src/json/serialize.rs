@@ -682,7 +682,7 @@ mod tests {
 
     #[test]
     fn same_bytes_as_serde_json_over_the_corpus() {
-        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus");
         let mut compared = 0;
         for folder in ["vcard", "csv", "xml", "expected", "security"] {
             let Ok(entries) = std::fs::read_dir(format!("{corpus}/{folder}")) else {

@@ -6,8 +6,8 @@
 
 use contacts::{Batch, RecordReader};
 
-/// The shared corpus: CI clones the repository with `shared/` beside it.
-pub const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+/// The test corpus, `tests/corpus/` in the repository.
+pub const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus");
 
 /// The bytes of `path`, relative to the corpus (`"vcard/calcard__001.vcf"`).
 pub fn corpus(path: &str) -> Vec<u8> {

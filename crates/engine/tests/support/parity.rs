@@ -18,8 +18,8 @@
 /// The corpus folders whose files are inputs.
 pub const CORPUS_FOLDERS: [&str; 4] = ["vcard", "csv", "xml", "security"];
 
-/// The shared corpus, beside the repository.
-pub const CORPUS_ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+/// The test corpus, `tests/corpus/` in the repository.
+pub const CORPUS_ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus");
 
 /// This crate's own parity inputs.
 pub const FIXTURES_ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/parity");
