@@ -83,6 +83,8 @@ impl ProblemSummary {
 mod tests {
     use super::*;
     use crate::Error;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn problem(line: u32, error: Error) -> Problem {
         Problem::new("book.csv", line, error)
