@@ -4,6 +4,7 @@
 //! ```text
 //! contacts-bench generate DIR [--count N] [--seed S]   # writes DIR/google.csv and DIR/contacts.vcf
 //! contacts-bench run FILE... [--region CC] [--repeat N] # parse + normalize + merge, natively
+//! contacts-bench hostile DIR                            # the hostile shapes of issue 9 (hostile.rs)
 //! ```
 //!
 //! `run` prints one JSON line per file: contacts in, contacts out, seconds (best of `--repeat`),
@@ -12,6 +13,7 @@
 //! which the timed runs do not pay (the wasm and JS runners pay nothing to measure memory).
 
 mod generate;
+mod hostile;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
@@ -105,6 +107,13 @@ fn main() {
             std::fs::write(format!("{dir}/contacts.vcf"), generate::vcard3(&people))
                 .expect("write contacts.vcf");
             eprintln!("wrote {count} contacts to {dir}/google.csv and {dir}/contacts.vcf");
+        }
+        Some("hostile") => {
+            let Some(dir) = args.get(1) else {
+                return usage();
+            };
+            hostile::write_all(dir).expect("write the hostile files");
+            eprintln!("wrote office.csv, family.csv, wide.csv and shared-phone.csv to {dir}");
         }
         Some("run") => {
             let region = flag(&args, "--region").or(Some("US".into()));
@@ -233,6 +242,6 @@ fn run_stages(file: &str, region: Option<String>) {
 }
 
 fn usage() {
-    eprintln!("usage: contacts-bench generate DIR [--count N] [--seed S] | run FILE... [--region CC] [--repeat N]");
+    eprintln!("usage: contacts-bench generate DIR [--count N] [--seed S] | run FILE... [--region CC] [--repeat N] | hostile DIR");
     std::process::exit(2);
 }
