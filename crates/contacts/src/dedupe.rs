@@ -30,6 +30,12 @@
 //! order. A phone number remembers at most 16 "anchor" records with mutually unrelated names;
 //! a number shared by more unrelated people than that is a switchboard and links nothing new.
 //!
+//! **Bounds.** A merged contact holds at most [`MAX_MERGED_RECORDS`] (1,000) records: a record
+//! that would join a full group is kept as a contact of its own (it is never dropped), and
+//! [`ContactList::problems`] reports, per full contact, how many were kept apart (the importer
+//! adds that to its problems). A phone number flags at most 64 of the records it refused (names
+//! that differ) as possible duplicates; past that it is a switchboard and flags no more.
+//!
 //! **The merged contact.** The first record of the group (input order) is the base: its `id`,
 //! `source` and `source_id` are kept. `sources` is every record's provenance, in input order.
 //! E-mails (by lower-cased address), phones (by `number`) and addresses (by a folded key) are
@@ -78,13 +84,16 @@ mod list;
 mod nicknames;
 mod tier;
 
+pub use link::MAX_MERGED_RECORDS;
 pub use list::ContactList;
 pub use tier::{classify, Book, Classification, Tier};
 
 use crate::model::Contact;
 use crate::store::ContactStore;
 
-/// Merges records of the same person; see the module documentation for the rules.
+/// Merges records of the same person; see the module documentation for the rules. Records
+/// kept apart from a contact that reached [`MAX_MERGED_RECORDS`] are reported only by
+/// [`ContactList::problems`]: merge through [`ContactList::merged`] to have the report.
 pub fn merge(contacts: Vec<Contact>) -> Vec<Contact> {
     ContactList::merged(ContactStore::from(contacts)).into_vec()
 }
@@ -453,6 +462,68 @@ mod tests {
         assert_eq!(lines(&merged[0]), vec![Some(1), Some(2)]);
         assert_eq!(lines(&merged[1]), vec![Some(3)]);
         assert_eq!(merged[1].possible_duplicates[0].reason, MatchKind::Phone);
+    }
+
+    #[test]
+    fn a_merged_contact_holds_at_most_max_merged_records_and_the_rest_are_kept_and_reported() {
+        let total = MAX_MERGED_RECORDS + 1500;
+        let records: Vec<Contact> = (0..total as u32)
+            .map(|n| match n % 3 {
+                // One person, over and over: by the number, and now and then by the e-mail.
+                0 => person(
+                    n + 1,
+                    "Max Klein",
+                    &["max@klein.example"],
+                    &["+49301234567"],
+                ),
+                _ => person(n + 1, "Max Klein", &[], &["+49301234567"]),
+            })
+            .collect();
+        let list = ContactList::merged(ContactStore::from(records));
+        assert_eq!(list.len(), 1 + total - MAX_MERGED_RECORDS);
+        let contacts: Vec<Contact> = list.iter().collect();
+        assert_eq!(contacts[0].sources.len(), MAX_MERGED_RECORDS);
+        assert_eq!(
+            contacts.iter().map(|c| c.sources.len()).sum::<usize>(),
+            total
+        );
+        // Too common a name to flag, and the number flags only names that differ.
+        assert!(contacts.iter().all(|c| c.possible_duplicates.is_empty()));
+        let problems = list.problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            (problems[0].code, problems[0].line),
+            ("too_many", MAX_MERGED_RECORDS as u32 + 1)
+        );
+        assert!(
+            problems[0].message.contains("1500 more records"),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    #[test]
+    fn a_switchboard_flags_a_bounded_number_of_records() {
+        let records: Vec<Contact> = (0..2000u32)
+            .map(|n| {
+                person(
+                    n + 1,
+                    &format!("Given{n} Family{n}"),
+                    &[],
+                    &["+441632960000"],
+                )
+            })
+            .collect();
+        let merged = merge(records);
+        assert_eq!(merged.len(), 2000);
+        let notes: usize = merged.iter().map(|c| c.possible_duplicates.len()).sum();
+        let flagged = merged
+            .iter()
+            .filter(|c| !c.possible_duplicates.is_empty())
+            .count();
+        // 64 refused records, each flagged with the anchors it was refused by (at most 16).
+        assert!(notes <= 2 * 64 * 16, "{notes} notes");
+        assert!(flagged > 16 && flagged <= 64 + 16, "{flagged} flagged");
     }
 
     #[test]

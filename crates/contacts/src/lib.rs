@@ -23,7 +23,7 @@ pub mod vcard;
 mod walk;
 pub mod xml;
 
-pub use dedupe::{classify, merge, Book, Classification, ContactList, Tier};
+pub use dedupe::{classify, merge, Book, Classification, ContactList, Tier, MAX_MERGED_RECORDS};
 pub use detect::{sniff, Format};
 pub use error::{Error, Problem, Result};
 pub use import::{

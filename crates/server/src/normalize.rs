@@ -1,8 +1,8 @@
 //! `contact-picker normalize FILE... [--region CC] [--to FORMAT] [--no-merge]`.
 //!
-//! Each input is streamed through [`contacts::Importer`] in 64 KiB chunks (never held whole),
-//! with merging off per file; the contacts of all inputs are then merged together (unless
-//! `--no-merge`) and written to stdout. Every problem goes to stderr as `source:line: message`
+//! Every input is streamed through one [`contacts::Importer`] in 64 KiB chunks (never held
+//! whole), where the contacts wait compactly; those of all inputs are then merged together
+//! (unless `--no-merge`) and written to stdout, JSON a piece at a time. Every problem goes to stderr as `source:line: message`
 //! (line 0 when the place is not known, e.g. an input that cannot be opened).
 //!
 //! Exit status: 0 when at least one contact was read (problems alone are not a failure: a
@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::ValueEnum;
-use contacts::{Contact, Importer, NormalizeOptions, Options, Problem};
+use contacts::{Contact, ContactList, Importer, NormalizeOptions, Options, Problem};
 
 /// Bytes read from an input at a time.
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -61,76 +61,74 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let normalize = NormalizeOptions {
         region: args.region.clone(),
     };
-    let mut all: Vec<Contact> = Vec::new();
-    let mut problem_count = 0usize;
-    let stderr = io::stderr();
+    // One importer for every input, as the widget's engine does: the contacts wait compactly
+    // in its store (never as one `Contact` value each) and are merged across files at the end.
+    let mut importer: Option<Importer> = None;
+    // Inputs that could not be read, with how many problems came before, so that stderr keeps
+    // the order in which things happened.
+    let mut unreadable: Vec<(u64, String)> = Vec::new();
     for file in &args.files {
-        let outcome = read_one(file, &normalize);
-        let mut err = stderr.lock();
-        // A closed stderr must not stop the output; there is nowhere left to report it.
-        for problem in &outcome.problems {
-            let _ = writeln!(err, "{problem}");
+        let opened: io::Result<Box<dyn Read>> = if file == "-" {
+            Ok(Box::new(io::stdin().lock()))
+        } else {
+            File::open(file).map(|f| Box::new(f) as Box<dyn Read>)
+        };
+        let mut input = match opened {
+            Ok(input) => input,
+            Err(error) => {
+                let before = importer.as_ref().map_or(0, |i| i.progress().problems);
+                unreadable.push((before, format!("{file}:0: cannot read: {error}")));
+                continue;
+            }
+        };
+        let importer = match &mut importer {
+            Some(importer) => {
+                importer.next_input(file);
+                importer
+            }
+            None => importer.insert(Importer::new(Options {
+                source: file.to_string(),
+                normalize: normalize.clone(),
+                merge: !args.no_merge,
+                ..Options::default()
+            })),
+        };
+        // What was read before a read error is kept: the importer reports a cut-off record.
+        if let Err(error) = feed_all(&mut *input, importer) {
+            let before = importer.progress().problems;
+            unreadable.push((before, format!("{file}:0: cannot read: {error}")));
         }
-        if let Some(error) = &outcome.unreadable {
-            let _ = writeln!(err, "{file}:0: cannot read: {error}");
-        }
-        problem_count += outcome.problems.len() + usize::from(outcome.unreadable.is_some());
-        all.extend(outcome.contacts);
     }
-    if !args.no_merge {
-        all = contacts::merge(all);
-    }
-    let text = write(&all, args.to);
+    let (contacts, problems) = match importer.map(Importer::finish_list) {
+        Some(import) => (import.contacts, import.problems),
+        None => (ContactList::default(), Vec::new()),
+    };
+    report(&problems, &unreadable);
     let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes())
+    write(&contacts, args.to, &mut out)
         .and_then(|()| out.flush())
         .context("writing the output")?;
-    if all.is_empty() && problem_count > 0 {
+    if contacts.is_empty() && problems.len() + unreadable.len() > 0 {
         Ok(ExitCode::FAILURE)
     } else {
         Ok(ExitCode::SUCCESS)
     }
 }
 
-/// What reading one input gave.
-struct Outcome {
-    contacts: Vec<Contact>,
-    problems: Vec<Problem>,
-    /// The input could not be opened, or reading it failed part-way (what was read is kept).
-    unreadable: Option<io::Error>,
-}
-
-/// Streams one input (`-` is stdin) through an importer with merging off.
-fn read_one(file: &str, normalize: &NormalizeOptions) -> Outcome {
-    let options = Options {
-        source: file.to_string(),
-        normalize: normalize.clone(),
-        merge: false,
-        ..Options::default()
-    };
-    let opened: io::Result<Box<dyn Read>> = if file == "-" {
-        Ok(Box::new(io::stdin().lock()))
-    } else {
-        File::open(file).map(|f| Box::new(f) as Box<dyn Read>)
-    };
-    let mut input = match opened {
-        Ok(input) => input,
-        Err(error) => {
-            return Outcome {
-                contacts: Vec::new(),
-                problems: Vec::new(),
-                unreadable: Some(error),
-            }
+/// Writes every problem to stderr as `source:line: message`, the inputs that could not be read
+/// among them where they happened.
+fn report(problems: &[Problem], unreadable: &[(u64, String)]) {
+    let mut err = io::stderr().lock();
+    let mut unreadable = unreadable.iter().peekable();
+    // A closed stderr must not stop the output; there is nowhere left to report it.
+    for (at, problem) in problems.iter().enumerate() {
+        while let Some((_, line)) = unreadable.next_if(|(before, _)| *before <= at as u64) {
+            let _ = writeln!(err, "{line}");
         }
-    };
-    let mut importer = Importer::new(options);
-    let unreadable = feed_all(&mut *input, &mut importer).err();
-    // What was read before a read error is kept: the importer reports a cut-off record.
-    let import = importer.finish();
-    Outcome {
-        contacts: import.contacts,
-        problems: import.problems,
-        unreadable,
+        let _ = writeln!(err, "{problem}");
+    }
+    for (_, line) in unreadable {
+        let _ = writeln!(err, "{line}");
     }
 }
 
@@ -147,14 +145,26 @@ fn feed_all(input: &mut dyn Read, importer: &mut Importer) -> io::Result<()> {
     }
 }
 
-/// Writes `contacts` in `format`.
-fn write(contacts: &[Contact], format: OutputFormat) -> String {
-    match format {
-        OutputFormat::Json => contacts::json::write(contacts),
-        OutputFormat::Csv => contacts::csv::write(contacts),
-        OutputFormat::ConstantContact => contacts::csv::write_constant_contact(contacts),
-        OutputFormat::Vcard => contacts::vcard::write(contacts, contacts::vcard::Version::V4),
-        OutputFormat::Vcard3 => contacts::vcard::write(contacts, contacts::vcard::Version::V3),
-        OutputFormat::Cloudsponge => contacts::json::write_cloudsponge(contacts),
+/// Writes `contacts` in `format` to `out`: JSON a piece at a time (the whole text, several
+/// times the input, is never held); the other formats from the contacts as values.
+fn write(contacts: &ContactList, format: OutputFormat, out: &mut impl Write) -> io::Result<()> {
+    if format == OutputFormat::Json {
+        let mut result = Ok(());
+        contacts::json::write_list(contacts, |piece| {
+            if result.is_ok() {
+                result = out.write_all(piece.as_bytes());
+            }
+        });
+        return result;
     }
+    let contacts: Vec<Contact> = contacts.iter().collect();
+    let text = match format {
+        OutputFormat::Json => contacts::json::write(&contacts),
+        OutputFormat::Csv => contacts::csv::write(&contacts),
+        OutputFormat::ConstantContact => contacts::csv::write_constant_contact(&contacts),
+        OutputFormat::Vcard => contacts::vcard::write(&contacts, contacts::vcard::Version::V4),
+        OutputFormat::Vcard3 => contacts::vcard::write(&contacts, contacts::vcard::Version::V3),
+        OutputFormat::Cloudsponge => contacts::json::write_cloudsponge(&contacts),
+    };
+    out.write_all(text.as_bytes())
 }

@@ -10,6 +10,17 @@ use crate::model::{DuplicateNote, MatchKind};
 use crate::normalize::text::trim;
 use crate::store::{ContactStore, Head};
 
+/// The most records one merged contact holds. Records past it that share an e-mail or phone
+/// with the contact are kept as contacts of their own and reported ([`Cut`]): 200,000 rows of
+/// one number otherwise became one contact listing 200,000 sources. Far above one person's
+/// records across a visitor's files.
+pub const MAX_MERGED_RECORDS: usize = 1000;
+
+/// How many records refused a link by one phone number (names that differ) are flagged as
+/// possible duplicates of the records they were refused by; past it a number is a switchboard
+/// and flags no more (each would otherwise carry up to [`MAX_PHONE_ANCHORS`] notes).
+const MAX_FLAGGED_PER_NUMBER: u32 = 64;
+
 /// How many records with mutually unrelated names one phone number can link to.
 const MAX_PHONE_ANCHORS: usize = 16;
 
@@ -35,6 +46,29 @@ struct Groups<'s> {
     /// Per root of a group that joined two named groups: the people its names say it holds
     /// (see [`Groups::union`]). A group without an entry is its first named record's person.
     people: HashMap<usize, Vec<Who>>,
+    /// Per root: how many records the group holds.
+    size: Vec<u32>,
+}
+
+/// What [`Groups::union`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Union {
+    Joined,
+    /// The two were one group already.
+    Already,
+    /// Joining would make a group of more than [`MAX_MERGED_RECORDS`]: not joined.
+    Full,
+}
+
+/// Records kept apart from a full group ([`MAX_MERGED_RECORDS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Cut {
+    /// The first record of the full group.
+    pub(super) root: usize,
+    /// The first record kept apart.
+    pub(super) first: usize,
+    /// How many records were kept apart.
+    pub(super) count: usize,
 }
 
 impl<'s> Groups<'s> {
@@ -42,6 +76,7 @@ impl<'s> Groups<'s> {
         Groups {
             store,
             parent: (0..store.len()).collect(),
+            size: vec![1; store.len()],
             named: vec![None; store.len()],
             people: HashMap::new(),
         }
@@ -62,18 +97,27 @@ impl<'s> Groups<'s> {
         i
     }
 
-    /// Joins the groups of `a` and `b`; false when they were already one. When both are named,
+    /// Joins the groups of `a` and `b`, unless they are one already or would together hold more
+    /// than [`MAX_MERGED_RECORDS`]. When both are named,
     /// the group keeps the people of both, a name that agrees with a kept one replacing it when
     /// it says more ("J Smith" then "John Smith" keeps John), so that a later record is compared
     /// with every person the group is known to hold, by their fullest name.
-    fn union(&mut self, a: usize, b: usize) -> bool {
+    fn union(&mut self, a: usize, b: usize) -> Union {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
-            return false;
+            return Union::Already;
+        }
+        let size = |root: usize| self.size.get(root).copied().unwrap_or(1);
+        let joined = size(ra).saturating_add(size(rb));
+        if joined as usize > MAX_MERGED_RECORDS {
+            return Union::Full;
         }
         let (root, child) = if ra < rb { (ra, rb) } else { (rb, ra) };
         if let Some(slot) = self.parent.get_mut(child) {
             *slot = root;
+        }
+        if let Some(slot) = self.size.get_mut(root) {
+            *slot = joined;
         }
         let root_named = self.named.get(root).copied().flatten();
         let child_named = self.named.get(child).copied().flatten();
@@ -82,20 +126,29 @@ impl<'s> Groups<'s> {
             (Some(_), Some(_)) => {
                 let mut kept = self.people_of(root);
                 let more = child_people.unwrap_or_else(|| self.people_of(child));
+                // Most joins are one person's records: nothing new to remember, and no entry
+                // (a group without one is its first named record's person).
+                let mut changed = self.people.contains_key(&root);
                 for who in more {
                     match kept.iter().position(|kept| kept.agrees_with(&who)) {
                         Some(at) => {
                             if let Some(slot) = kept.get_mut(at) {
                                 if who.detail() > slot.detail() {
                                     *slot = who;
+                                    changed = true;
                                 }
                             }
                         }
-                        None if kept.len() < MAX_PEOPLE => kept.push(who),
+                        None if kept.len() < MAX_PEOPLE => {
+                            kept.push(who);
+                            changed = true;
+                        }
                         None => {}
                     }
                 }
-                self.people.insert(root, kept);
+                if changed {
+                    self.people.insert(root, kept);
+                }
             }
             (None, Some(_)) => {
                 if let Some(named) = self.named.get_mut(root) {
@@ -107,7 +160,7 @@ impl<'s> Groups<'s> {
             }
             _ => {}
         }
-        true
+        Union::Joined
     }
 
     /// The people the group of root `root` holds by its names (empty when it has no name).
@@ -144,6 +197,8 @@ pub(super) struct Grouping {
     pub(super) links: HashMap<usize, Link>,
     /// Pairs of positions refused a phone link because the names differ, with the number.
     pub(super) refused: Vec<(usize, usize, String)>,
+    /// Records kept apart from full groups, by root (record indexes).
+    pub(super) cut: Vec<Cut>,
     /// Possible-duplicate notes, by position in the list (few contacts have any).
     pub(super) duplicates: HashMap<usize, Vec<DuplicateNote>>,
 }
@@ -162,6 +217,10 @@ impl Grouping {
         // names unrelated to the first's) more, kept apart so that the common entry is small.
         let mut by_phone: HashMap<&str, u32> = HashMap::with_capacity(count);
         let mut more_anchors: HashMap<u32, Vec<u32>> = HashMap::new();
+        // Per number (its first record): how many records it refused and flagged.
+        let mut refusals: HashMap<u32, u32> = HashMap::new();
+        // Per full group's root: what was kept apart, and the last record counted.
+        let mut cut: HashMap<usize, (Cut, usize)> = HashMap::new();
 
         let note_link =
             |links: &mut HashMap<usize, Link>, a: usize, b: usize, kind: MatchKind, key: &str| {
@@ -192,17 +251,17 @@ impl Grouping {
                     Entry::Vacant(vacant) => {
                         vacant.insert(record);
                     }
-                    Entry::Occupied(occupied) => {
-                        if groups.union(record, *occupied.get()) {
-                            note_link(
-                                &mut links,
-                                record,
-                                *occupied.get(),
-                                MatchKind::Email,
-                                occupied.key(),
-                            );
-                        }
-                    }
+                    Entry::Occupied(occupied) => match groups.union(record, *occupied.get()) {
+                        Union::Joined => note_link(
+                            &mut links,
+                            record,
+                            *occupied.get(),
+                            MatchKind::Email,
+                            occupied.key(),
+                        ),
+                        Union::Full => note_cut(&mut groups, &mut cut, record, *occupied.get()),
+                        Union::Already => {}
+                    },
                 }
             }
             for &(number, e164) in &head.phones {
@@ -226,19 +285,28 @@ impl Grouping {
                         break;
                     }
                     if groups.names_compatible(record, other) {
-                        groups.union(record, other);
-                        note_link(&mut links, record, other, MatchKind::Phone, key);
+                        match groups.union(record, other) {
+                            Union::Joined => {
+                                note_link(&mut links, record, other, MatchKind::Phone, key);
+                            }
+                            Union::Full => note_cut(&mut groups, &mut cut, record, other),
+                            Union::Already => {}
+                        }
                         linked = true;
                         break;
                     }
                     refused_here.push(other);
                 }
                 if !linked {
-                    refused.extend(
-                        refused_here
-                            .into_iter()
-                            .map(|other| (record, other, key.to_string())),
-                    );
+                    let flagged = refusals.entry(first).or_insert(0);
+                    if *flagged < MAX_FLAGGED_PER_NUMBER {
+                        *flagged += 1;
+                        refused.extend(
+                            refused_here
+                                .into_iter()
+                                .map(|other| (record, other, key.to_string())),
+                        );
+                    }
                     let more = more_anchors.entry(first).or_default();
                     if more.len() + 1 < MAX_PHONE_ANCHORS {
                         more.push(index32(record));
@@ -248,6 +316,9 @@ impl Grouping {
         }
         drop(by_phone);
         drop(more_anchors);
+        drop(refusals);
+        let mut cut: Vec<Cut> = cut.into_values().map(|(cut, _)| cut).collect();
+        cut.sort_unstable_by_key(|cut| cut.root);
         drop(by_email);
 
         // Number the groups in order of their first record, then list the records group by
@@ -308,8 +379,32 @@ impl Grouping {
             ends,
             links,
             refused,
+            cut,
             duplicates: HashMap::new(),
         }
+    }
+}
+
+/// Counts `record` as kept apart from the full group of `other` (once, however many of its
+/// e-mails and phones lead there).
+fn note_cut(
+    groups: &mut Groups<'_>,
+    cut: &mut HashMap<usize, (Cut, usize)>,
+    record: usize,
+    other: usize,
+) {
+    let root = groups.find(other);
+    let (kept_apart, last) = cut.entry(root).or_insert((
+        Cut {
+            root,
+            first: record,
+            count: 0,
+        },
+        usize::MAX,
+    ));
+    if *last != record {
+        *last = record;
+        kept_apart.count += 1;
     }
 }
 

@@ -1,7 +1,8 @@
 //! The list: contacts held compactly and grouped, each merged only when it is read.
 
 use super::absorb::{merge_group, merged_alone};
-use super::link::Grouping;
+use super::link::{Grouping, MAX_MERGED_RECORDS};
+use crate::error::{Error, Problem};
 use crate::model::Contact;
 use crate::store::ContactStore;
 
@@ -32,6 +33,35 @@ impl ContactList {
         };
         list.flag_possible_duplicates();
         list
+    }
+
+    /// What merging left undone: one [`Error::TooMany`] for each contact that reached
+    /// [`MAX_MERGED_RECORDS`], at the first record kept apart from it, saying how many records
+    /// sharing its e-mails or phones were kept as contacts of their own.
+    pub fn problems(&self) -> Vec<Problem> {
+        let Some(grouping) = &self.grouping else {
+            return Vec::new();
+        };
+        let place = |record: usize| {
+            let contact = self.store.get(record);
+            let line = contact.sources.first().and_then(|p| p.line).unwrap_or(0);
+            (contact.source, line)
+        };
+        grouping
+            .cut
+            .iter()
+            .map(|cut| {
+                let (base_source, base_line) = place(cut.root);
+                let (source, line) = place(cut.first);
+                let error = Error::TooMany(format!(
+                    "the contact of {base_source}:{base_line} merges {MAX_MERGED_RECORDS} records, \
+                     the most one contact holds: {} more records sharing its e-mails or phones, \
+                     from this one on, were kept as contacts of their own",
+                    cut.count
+                ));
+                Problem::new(source, line, error)
+            })
+            .collect()
     }
 
     /// How many contacts.
