@@ -54,8 +54,9 @@
 //!
 //! **Possible duplicates** (Luminate's middle tier). After merging, contacts with the same name
 //! key (given and family name tokens folded, in any order, middle names and honorifics ignored;
-//! two tokens needed, or one plus the same organization) that share no e-mail or phone get a
-//! [`DuplicateNote`] with reason `name` on both sides. Soft-deleted contacts are not flagged, and
+//! two tokens needed, or one plus the same organization) get a [`DuplicateNote`] with reason
+//! `name` on both sides: they share no e-mail, or a phone only with a number that met too many
+//! people to remember them (see above), or a full contact kept them apart. Soft-deleted contacts are not flagged, and
 //! a name carried by more than 16 contacts is too common to mean anything and flags none.
 //!
 //! **Idempotent.** Input may itself be merged contacts (several sources): indexes are shifted,
@@ -395,18 +396,27 @@ mod tests {
         assert_eq!(distinct.len(), 46, "four whole names repeat");
         let merged = merge(colleagues);
         // Records of one name come together unless the number has already met more unrelated
-        // people than it remembers (MAX_PHONE_ANCHORS): then they stay apart, flagged.
+        // people than it remembers (MAX_PHONE_ANCHORS): then they stay apart, flagged `name`.
         assert!(merged.len() >= distinct.len() && merged.len() < names.len());
+        let name_of =
+            |contact: &Contact| names[lines(contact)[0].unwrap_or(1) as usize - 1].clone();
         for contact in &merged {
-            let lines = lines(contact);
-            let first = names[lines[0].unwrap_or(1) as usize - 1].clone();
-            assert!(lines
+            let name = name_of(contact);
+            assert!(lines(contact)
                 .iter()
-                .all(|line| names[line.unwrap_or(1) as usize - 1] == first));
-            assert!(contact
-                .possible_duplicates
-                .iter()
-                .all(|d| d.reason == MatchKind::Phone));
+                .all(|line| names[line.unwrap_or(1) as usize - 1] == name));
+            for other in merged.iter().filter(|o| o.id != contact.id) {
+                let note = contact
+                    .possible_duplicates
+                    .iter()
+                    .find(|d| d.id == other.id);
+                let expected = if name_of(other) == name {
+                    Some(MatchKind::Name)
+                } else {
+                    note.map(|_| MatchKind::Phone)
+                };
+                assert_eq!(note.map(|d| d.reason), expected, "{name}");
+            }
         }
         assert!(merged.iter().all(|c| !c.possible_duplicates.is_empty()));
     }

@@ -1,12 +1,11 @@
 //! Possible duplicates: contacts refused a phone link, and contacts with the same name key that
-//! share no e-mail or phone (Luminate's middle tier). See the rules in `dedupe.rs`.
+//! were not merged (Luminate's middle tier). See the rules in `dedupe.rs`.
 
 use std::collections::HashMap;
 
-use super::absorb::same_email;
-use super::keys::{name_completeness_of, name_key, name_key_hash_of, phone_key};
+use super::keys::{name_completeness_of, name_key, name_key_hash_of};
 use super::list::ContactList;
-use crate::model::{Contact, DuplicateNote, MatchKind};
+use crate::model::{DuplicateNote, MatchKind};
 use crate::normalize::text::trim;
 use crate::store::{ContactStore, Head};
 
@@ -15,7 +14,7 @@ const MAX_NAME_GROUP: usize = 16;
 
 impl ContactList {
     /// Adds possible-duplicate notes: pairs of contacts refused a phone link, and contacts with
-    /// the same name key that share no e-mail or phone. Notes already on the input are
+    /// the same name key that were not merged. Notes already on the input are
     /// replaced. Each contact's notes are ordered by the other contact's position, then reason.
     pub(super) fn flag_possible_duplicates(&mut self) {
         let Some(grouping) = &self.grouping else {
@@ -64,8 +63,7 @@ impl ContactList {
             .chunk_by(|a, b| a.0 == b.0)
             .filter(|run| (2..=MAX_NAME_GROUP).contains(&run.len()))
         {
-            // The keys come from the same summaries; only contacts whose keys are equal, in a
-            // group small enough to flag, are merged in full to compare e-mails and phones.
+            // The keys come from the same summaries: no contact is merged to flag it.
             let mut keyed: Vec<(String, usize)> = run
                 .iter()
                 .filter_map(|&(_, position)| {
@@ -79,20 +77,15 @@ impl ContactList {
                 if group.len() < 2 || group.len() > MAX_NAME_GROUP {
                     continue;
                 }
-                let merged: Vec<Contact> = group
-                    .iter()
-                    .map(|&(_, position)| self.merge_group_at(grouping, position))
-                    .collect();
-                for ((key, position), contact) in group.iter().zip(&merged) {
-                    for ((_, other), other_contact) in group.iter().zip(&merged) {
-                        if other == position || share_email_or_phone(contact, other_contact) {
-                            continue;
+                for (key, position) in group {
+                    for (_, other) in group {
+                        if other != position {
+                            found.entry(*position).or_default().push((
+                                *other,
+                                MatchKind::Name,
+                                key.clone(),
+                            ));
                         }
-                        found.entry(*position).or_default().push((
-                            *other,
-                            MatchKind::Name,
-                            key.clone(),
-                        ));
                     }
                 }
             }
@@ -181,15 +174,4 @@ fn kind_order(kind: MatchKind) -> u8 {
         MatchKind::Phone => 1,
         MatchKind::Name => 2,
     }
-}
-
-/// True when two contacts share an e-mail address (any case) or a linking phone number.
-fn share_email_or_phone(a: &Contact, b: &Contact) -> bool {
-    a.emails
-        .iter()
-        .any(|x| b.emails.iter().any(|y| same_email(x, y)))
-        || a.phones
-            .iter()
-            .filter_map(phone_key)
-            .any(|x| b.phones.iter().filter_map(phone_key).any(|y| x == y))
 }

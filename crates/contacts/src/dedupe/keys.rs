@@ -38,12 +38,8 @@ pub(crate) fn email_key(address: &str) -> Option<String> {
     (!key.is_empty()).then_some(key)
 }
 
-/// The key two phone numbers match on: the E.164 number, when it is E.164 and long enough.
-pub(crate) fn phone_key(phone: &Phone) -> Option<&str> {
-    phone_key_of(&phone.number, phone.e164)
-}
-
-/// [`phone_key`] of a number and its `e164` flag.
+/// The key two phone numbers match on, from a number and its `e164` flag: the E.164 number,
+/// when it is E.164 and long enough.
 pub(crate) fn phone_key_of(number: &str, e164: bool) -> Option<&str> {
     let digits = number.bytes().filter(u8::is_ascii_digit).count();
     (e164 && digits >= MIN_PHONE_DIGITS).then_some(number)
@@ -72,8 +68,9 @@ pub(crate) fn fold(text: &str) -> String {
     if text.chars().all(is_latin_or_mark) {
         // Latin letters and combining diacritics (half the generated names, most European
         // ones): each character decomposed alone, without the NFD iterator's buffering and
-        // reordering (~1 k instructions a name; callgrind). The same output: NFD reorders only
-        // the marks among themselves, and every mark is dropped (`latin_fold_is_exact`).
+        // reordering (what it saves: BENCHMARKS.md, "merge keys"). The same output: NFD
+        // reorders only the marks among themselves, and every mark is dropped
+        // (`latin_fold_is_exact`).
         for c in text.chars() {
             unicode_normalization::char::decompose_canonical(c, |d| fold_char(d, &mut out));
         }
@@ -478,17 +475,9 @@ mod tests {
 
     #[test]
     fn phone_keys_need_e164_and_seven_digits() {
-        let phone = |number: &str, e164: bool| Phone {
-            number: number.into(),
-            e164,
-            ..Phone::default()
-        };
-        assert_eq!(
-            phone_key(&phone("+41446681800", true)),
-            Some("+41446681800")
-        );
-        assert_eq!(phone_key(&phone("+123", true)), None);
-        assert_eq!(phone_key(&phone("0446681800", false)), None);
+        assert_eq!(phone_key_of("+41446681800", true), Some("+41446681800"));
+        assert_eq!(phone_key_of("+123", true), None);
+        assert_eq!(phone_key_of("0446681800", false), None);
     }
 
     fn who(display: &str, given: &str, family: &str) -> Option<Who> {

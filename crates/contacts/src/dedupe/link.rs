@@ -176,12 +176,29 @@ impl<'s> Groups<'s> {
         Who::of(head.name).into_iter().collect()
     }
 
-    /// True when a phone number may join the groups of `a` and `b`: one of them has no name, or
-    /// a person of one agrees with a person of the other ([`Who::agrees_with`]).
-    fn names_compatible(&mut self, a: usize, b: usize) -> bool {
-        let (ra, rb) = (self.find(a), self.find(b));
-        let (x, y) = (self.people_of(ra), self.people_of(rb));
-        x.is_empty() || y.is_empty() || x.iter().any(|x| y.iter().any(|y| x.agrees_with(y)))
+    /// True when a phone number may join a group of `people` (see [`Groups::people_of`]) and
+    /// the group of `other`: one of them has no name, or a person of one agrees with a person of
+    /// the other ([`Who::agrees_with`]). A group that refuses keeps its people in `people`: it is
+    /// an anchor of a number shared by different people, compared again with every later record
+    /// of that number (a switchboard's records were otherwise each read and folded 16 times).
+    fn names_compatible(&mut self, people: &[Who], other: usize) -> bool {
+        let agree = |theirs: &[Who]| {
+            people.is_empty()
+                || theirs.is_empty()
+                || people
+                    .iter()
+                    .any(|x| theirs.iter().any(|y| x.agrees_with(y)))
+        };
+        let root = self.find(other);
+        if let Some(theirs) = self.people.get(&root) {
+            return agree(theirs);
+        }
+        let theirs = self.people_of(root);
+        let compatible = agree(&theirs);
+        if !compatible {
+            self.people.insert(root, theirs);
+        }
+        compatible
     }
 }
 
@@ -278,13 +295,16 @@ impl Grouping {
                 let more = more_anchors.get(&first).map_or(&[][..], Vec::as_slice);
                 let mut linked = false;
                 let mut refused_here = Vec::new();
+                let mut mine: Option<Vec<Who>> = None;
                 for other in std::iter::once(first).chain(more.iter().copied()) {
                     let other = other as usize;
-                    if groups.find(other) == groups.find(record) {
+                    let root = groups.find(record);
+                    if groups.find(other) == root {
                         linked = true;
                         break;
                     }
-                    if groups.names_compatible(record, other) {
+                    let mine = mine.get_or_insert_with(|| groups.people_of(root));
+                    if groups.names_compatible(mine, other) {
                         match groups.union(record, other) {
                             Union::Joined => {
                                 note_link(&mut links, record, other, MatchKind::Phone, key);
