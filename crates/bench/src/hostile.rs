@@ -6,6 +6,7 @@
 //! - `family.csv`: a family's landline: four Kleins, each with their own e-mail, one number.
 //! - `wide.csv`: a header and two rows of 1,000,000 columns, every cell filled.
 //! - `shared-phone.csv`: 200,000 rows of one name sharing one phone number.
+//! - `switchboard.csv`: 200,000 rows of different names sharing one phone number.
 
 use std::fmt::Write;
 
@@ -38,6 +39,7 @@ pub fn write_all(dir: &str) -> std::io::Result<()> {
     std::fs::write(format!("{dir}/family.csv"), family())?;
     std::fs::write(format!("{dir}/wide.csv"), wide(1_000_000))?;
     std::fs::write(format!("{dir}/shared-phone.csv"), shared_phone(200_000))?;
+    std::fs::write(format!("{dir}/switchboard.csv"), switchboard(200_000))?;
     Ok(())
 }
 
@@ -100,6 +102,15 @@ pub fn shared_phone(rows: usize) -> String {
     let mut out = String::from("Name,Phone,Notes\n");
     for n in 0..rows {
         let _ = writeln!(out, "Max Klein,+49 30 1234567,row {n}");
+    }
+    out
+}
+
+/// `rows` different people sharing one phone number.
+pub fn switchboard(rows: usize) -> String {
+    let mut out = String::from("Name,Phone\n");
+    for n in 0..rows {
+        let _ = writeln!(out, "Given{n} Family{n},+49 30 1234567");
     }
     out
 }

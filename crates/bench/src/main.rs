@@ -58,7 +58,7 @@ fn main() {
                 return usage();
             };
             hostile::write_all(dir).expect("write the hostile files");
-            eprintln!("wrote office.csv, family.csv, wide.csv and shared-phone.csv to {dir}");
+            eprintln!("wrote office.csv, family.csv, wide.csv, shared-phone.csv and switchboard.csv to {dir}");
         }
         Some("run") => {
             let region = flag(&args, "--region").or(Some("US".into()));
