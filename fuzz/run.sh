@@ -11,6 +11,12 @@ cp "$corpus"/vcard/*.vcf "$corpus"/security/*.vcf seeds/vcard/
 cp "$corpus"/csv/* "$corpus"/security/*.csv seeds/csv/
 cp "$corpus"/xml/*.json ../crates/contacts/tests/data/*.json seeds/json/
 cp "$corpus"/xml/*.xml ../crates/contacts/tests/data/*.xml seeds/xml/
+# The hostile shapes of issue 9 at seed size (under -max_len): a header and a row of 15,000
+# columns, 1,500 rows sharing one phone number (past the most records one contact merges), and
+# a card with 1,000 e-mails and 1,000 phones (past the most items one record keeps).
+awk 'BEGIN { printf "Name,E-mail"; for (i = 3; i <= 15000; i++) printf ",c"; printf "\nAda,ada@example.org"; for (i = 3; i <= 15000; i++) printf ",x"; printf "\n" }' > seeds/csv/hostile-wide.csv
+awk 'BEGIN { print "Name,Phone"; for (i = 0; i < 1500; i++) print "Max Klein,+49 30 1234567" }' > seeds/csv/hostile-shared-phone.csv
+awk 'BEGIN { printf "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Max Klein\r\n"; for (i = 0; i < 1000; i++) printf "EMAIL:m%d@k.de\r\nTEL:+4930%07d\r\n", i, i; printf "END:VCARD\r\n" }' > seeds/vcard/hostile-many-items.vcf
 # One seed per e-mail and phone vector (the first byte of a phone seed picks the region).
 tail -n +5 "$corpus"/email/isemail_vectors.tsv | cut -f2 | awk '{ f = sprintf("seeds/email/%d", NR); printf "%s", $0 > f; close(f) }'
 tail -n +2 "$corpus"/phone/phone_normalization_vectors.tsv | cut -f1 | awk '{ f = sprintf("seeds/phone/%d", NR); printf "\005%s", $0 > f; close(f) }'

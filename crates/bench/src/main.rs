@@ -4,6 +4,7 @@
 //! ```text
 //! contacts-bench generate DIR [--count N] [--seed S]   # writes DIR/google.csv and DIR/contacts.vcf
 //! contacts-bench run FILE... [--region CC] [--repeat N] # parse + normalize + merge, natively
+//! contacts-bench hostile DIR                            # the hostile shapes of issue 9 (hostile.rs)
 //! ```
 //!
 //! `run` prints one JSON line per file: contacts in, contacts out, seconds (best of `--repeat`),
@@ -11,69 +12,15 @@
 //! run of the same job, untimed: counting costs three atomic read-modify-writes per allocation,
 //! which the timed runs do not pay (the wasm and JS runners pay nothing to measure memory).
 
+// The counting allocator, shared with the contact core's memory tests.
+#[path = "../../contacts/tests/support/counting.rs"]
+mod counting;
 mod generate;
+mod hostile;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::Instant;
 
-/// Counts live heap bytes and remembers the peak, while [`COUNTING`] is on.
-struct CountingAllocator;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-/// Live bytes allocated since counting started: signed, since what was allocated before may be
-/// freed while counting.
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-static PEAK: AtomicIsize = AtomicIsize::new(0);
-
-/// Adds `bytes` (negative: freed) to the live count, and keeps the peak.
-fn count(bytes: isize) {
-    if COUNTING.load(Ordering::Relaxed) {
-        let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
-        if bytes > 0 {
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-    }
-}
-
-/// Runs `job` with the allocator counting, and returns the most bytes it held at once (above
-/// what was live when it started) and the bytes it left allocated.
-fn peak_of<T>(job: impl FnOnce() -> T) -> (usize, usize, T) {
-    LIVE.store(0, Ordering::Relaxed);
-    PEAK.store(0, Ordering::Relaxed);
-    COUNTING.store(true, Ordering::Relaxed);
-    let result = job();
-    COUNTING.store(false, Ordering::Relaxed);
-    let left = LIVE.load(Ordering::Relaxed).max(0) as usize;
-    (PEAK.load(Ordering::Relaxed).max(0) as usize, left, result)
-}
-
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded unchanged to the system allocator.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            count(layout.size() as isize);
-        }
-        ptr
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) };
-        count(-(layout.size() as isize));
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: forwarded unchanged to the system allocator.
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
-        if !new.is_null() {
-            count(new_size as isize - layout.size() as isize);
-        }
-        new
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
+use counting::peak_of;
 
 /// The chunk size a browser `File` stream typically delivers.
 const CHUNK: usize = 64 * 1024;
@@ -105,6 +52,13 @@ fn main() {
             std::fs::write(format!("{dir}/contacts.vcf"), generate::vcard3(&people))
                 .expect("write contacts.vcf");
             eprintln!("wrote {count} contacts to {dir}/google.csv and {dir}/contacts.vcf");
+        }
+        Some("hostile") => {
+            let Some(dir) = args.get(1) else {
+                return usage();
+            };
+            hostile::write_all(dir).expect("write the hostile files");
+            eprintln!("wrote office.csv, family.csv, wide.csv, shared-phone.csv and switchboard.csv to {dir}");
         }
         Some("run") => {
             let region = flag(&args, "--region").or(Some("US".into()));
@@ -233,6 +187,6 @@ fn run_stages(file: &str, region: Option<String>) {
 }
 
 fn usage() {
-    eprintln!("usage: contacts-bench generate DIR [--count N] [--seed S] | run FILE... [--region CC] [--repeat N]");
+    eprintln!("usage: contacts-bench generate DIR [--count N] [--seed S] | run FILE... [--region CC] [--repeat N] | hostile DIR");
     std::process::exit(2);
 }

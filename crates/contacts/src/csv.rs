@@ -26,7 +26,7 @@ use crate::normalize::text::trim;
 use crate::record::{Batch, RawRecord, RecordReader};
 
 pub use columns::{header_key, looks_like_email, looks_like_phone, AddressPart, Columns, Field};
-pub use rows::{Row, RowReader};
+pub use rows::{Row, RowReader, MAX_CELLS};
 pub use write::{
     constant_contact_header, constant_contact_row, write, write_constant_contact,
     write_constant_contact_to, write_to,
@@ -77,6 +77,14 @@ impl Reader {
     fn take_rows(&mut self, out: &mut Batch) {
         let rows = std::mem::take(&mut self.pending);
         for row in rows {
+            if row.cut > 0 {
+                let error = Error::TooMany(format!(
+                    "a row of {} cells: the {} after the first {MAX_CELLS} were left out",
+                    row.cut + row.cells.len(),
+                    row.cut
+                ));
+                out.problems.push((row.line, error));
+            }
             self.row(row, out);
         }
     }
@@ -510,6 +518,30 @@ mod tests {
         reader.feed(input.as_bytes(), &mut batch);
         reader.finish(&mut batch);
         batch
+    }
+
+    #[test]
+    fn a_row_keeps_at_most_max_cells_and_says_how_many_it_left_out() {
+        let columns = MAX_CELLS + 4000;
+        let mut input = String::from("Name,E-mail");
+        for column in 3..=columns {
+            input.push_str(&format!(",c{column}"));
+        }
+        input.push_str("\nAda Lovelace,ada@example.org");
+        input.push_str(&",x".repeat(columns - 2));
+        input.push('\n');
+        let batch = read(&input);
+        assert_eq!(batch.records.len(), 1);
+        let contact = &batch.records[0].contact;
+        assert_eq!(contact.emails[0].address, "ada@example.org");
+        assert_eq!(contact.extra.len(), MAX_CELLS - 2);
+        let cut: Vec<(u32, &str)> = batch
+            .problems
+            .iter()
+            .map(|(line, error)| (*line, error.code()))
+            .collect();
+        assert_eq!(cut, vec![(1, "too_many"), (2, "too_many")]);
+        assert!(batch.problems[1].1.to_string().contains("the 4000 after"));
     }
 
     #[test]

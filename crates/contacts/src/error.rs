@@ -37,6 +37,12 @@ pub enum Error {
     /// A value was longer than the documented maximum and was cut.
     #[error("value too long: {0}")]
     TooLong(String),
+    /// A row, a record or a merged contact held more than its documented maximum: the cells
+    /// or items past it were left out (`csv::MAX_CELLS`, `normalize::MAX_ITEMS`), or the
+    /// records past it kept as contacts of their own (`MAX_MERGED_RECORDS`). The
+    /// message says how many and what.
+    #[error("too many: {0}")]
+    TooMany(String),
     /// The JSON could not be parsed at all.
     #[error("JSON: {0}")]
     Json(String),
@@ -70,6 +76,7 @@ impl Error {
             Error::Truncated(_) => "truncated",
             Error::Charset(_) => "charset",
             Error::TooLong(_) => "too_long",
+            Error::TooMany(_) => "too_many",
             Error::Json(_) => "json",
             Error::Xml(_) => "xml",
             Error::Source { .. } => "source",

@@ -202,6 +202,8 @@ impl Importer {
         } else {
             ContactList::plain(self.contacts)
         };
+        self.problems.extend(contacts.problems());
+        self.progress.problems = self.problems.len() as u64;
         ImportList {
             format: self.format,
             contacts,

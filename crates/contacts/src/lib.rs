@@ -27,7 +27,7 @@ pub mod vcard;
 mod walk;
 pub mod xml;
 
-pub use dedupe::{classify, merge, Book, Classification, ContactList, Tier};
+pub use dedupe::{classify, merge, Book, Classification, ContactList, Tier, MAX_MERGED_RECORDS};
 pub use detect::{sniff, Format};
 pub use each::{EachContact, Pieces, PIECE_BYTES};
 pub use error::{Error, Problem, Result};

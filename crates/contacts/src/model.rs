@@ -55,7 +55,8 @@ pub struct Contact {
     pub sources: Vec<Provenance>,
     /// Why each record after the first was merged into this contact.
     pub merges: Vec<MergeNote>,
-    /// Contacts that may be the same person but were not merged (only the name matches).
+    /// Contacts that may be the same person but were not merged: the same name only (reason
+    /// `name`), or a shared phone number with names that are not one person's (reason `phone`).
     pub possible_duplicates: Vec<DuplicateNote>,
 }
 
@@ -169,7 +170,8 @@ pub enum MatchKind {
     /// The same normalized e-mail address.
     #[default]
     Email,
-    /// The same E.164 phone number.
+    /// The same E.164 phone number; a merge by phone also needs names that agree (else the
+    /// two are only possible duplicates: a family's landline, an office number).
     Phone,
     /// The same normalized name (alone this is only a possible duplicate).
     Name,

@@ -11,6 +11,10 @@
 //! - names: see [`name`](mod@name). E-mails: see [`email`](mod@email) (invalid ones are removed and
 //!   reported). Phones: see [`phone`](mod@phone) (what `e164` means is documented there).
 //!   Labels: see [`label`](mod@label). Dates: see [`date`].
+//! - lists: at most [`MAX_ITEMS`] e-mails, phones, postal addresses, groups and street lines
+//!   per address, and [`MAX_EXTRA`] `extra` entries; the rest are left out (before any other
+//!   rule, so that a hostile record costs no more than a full one) and reported as
+//!   [`Error::TooMany`] naming the field.
 
 pub mod date;
 pub mod email;
@@ -28,6 +32,16 @@ pub use text::MAX_LINE_CHARS;
 
 use crate::error::Error;
 use crate::model::{Address, Contact};
+
+/// The most e-mails, phones, postal addresses, groups (and street lines of one address) one
+/// record keeps. Far above a real person's (address books cap e-mails and phones at a few
+/// dozen); what it bounds is a hostile record's cost downstream: every item is validated,
+/// merged and written.
+pub const MAX_ITEMS: usize = 100;
+
+/// The most `extra` entries one record keeps (a CSV row's unknown columns, a JSON record's
+/// unknown keys). As many as a CSV row may have cells (`csv::MAX_CELLS`).
+pub const MAX_EXTRA: usize = 1024;
 
 /// Normalization settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -58,8 +72,24 @@ pub fn contact(contact: &mut Contact, options: &NormalizeOptions) -> Vec<Error> 
         notes,
         photo_url,
         updated_at,
+        extra,
         ..
     } = contact;
+
+    limit(emails, "emails", &mut errors);
+    limit(phones, "phones", &mut errors);
+    limit(addresses, "addresses", &mut errors);
+    limit(groups, "groups", &mut errors);
+    for address in addresses.iter_mut() {
+        limit(&mut address.street, "address.street", &mut errors);
+    }
+    if extra.len() > MAX_EXTRA {
+        errors.push(too_many("extra", extra.len(), MAX_EXTRA));
+        // The map is ordered by key: the entries kept are the first by key, not by position.
+        while extra.len() > MAX_EXTRA {
+            extra.pop_last();
+        }
+    }
 
     text::line(&mut person.display, "name.display", &mut errors);
     text::line(&mut person.given, "name.given", &mut errors);
@@ -90,6 +120,22 @@ pub fn contact(contact: &mut Contact, options: &NormalizeOptions) -> Vec<Error> 
     *birthday = birthday.as_deref().and_then(date::birthday);
     *updated_at = updated_at.as_deref().and_then(date::timestamp);
     errors
+}
+
+/// Leaves out the items of `list` past [`MAX_ITEMS`], reporting how many.
+fn limit<T>(list: &mut Vec<T>, field: &str, errors: &mut Vec<Error>) {
+    if list.len() > MAX_ITEMS {
+        errors.push(too_many(field, list.len(), MAX_ITEMS));
+        list.truncate(MAX_ITEMS);
+    }
+}
+
+/// The [`Error::TooMany`] for `count` items of `field` cut to `max`.
+fn too_many(field: &str, count: usize, max: usize) -> Error {
+    Error::TooMany(format!(
+        "{field}: {count} in one record, the {} after the first {max} left out",
+        count - max
+    ))
 }
 
 /// Trims and deduplicates groups, keeping source order.
@@ -141,6 +187,47 @@ fn normalize_addresses(addresses: &mut Vec<Address>, errors: &mut Vec<Error>) {
 mod tests {
     use super::*;
     use crate::model::{Email, Label, Name, Phone};
+
+    #[test]
+    fn a_record_keeps_at_most_max_items_of_each_list_and_reports_the_rest() {
+        let mut c = Contact {
+            emails: (0..MAX_ITEMS + 50)
+                .map(|i| Email {
+                    address: format!("person{i}@example.com"),
+                    ..Email::default()
+                })
+                .collect(),
+            phones: (0..MAX_ITEMS + 1)
+                .map(|i| Phone {
+                    raw: format!("+41 44 668 {:04}", 1000 + i),
+                    ..Phone::default()
+                })
+                .collect(),
+            groups: (0..MAX_ITEMS * 3).map(|i| format!("group {i}")).collect(),
+            addresses: vec![Address {
+                street: vec!["line".into(); MAX_ITEMS + 2],
+                ..Address::default()
+            }],
+            extra: (0..MAX_EXTRA + 7)
+                .map(|i| (format!("key{i:05}"), serde_json::Value::from(i)))
+                .collect(),
+            ..Contact::default()
+        };
+        let errors = contact(&mut c, &NormalizeOptions::default());
+        assert_eq!(c.emails.len(), MAX_ITEMS);
+        assert_eq!(c.phones.len(), MAX_ITEMS);
+        assert_eq!(c.groups.len(), MAX_ITEMS);
+        assert_eq!(c.addresses[0].street.len(), MAX_ITEMS);
+        assert_eq!(c.extra.len(), MAX_EXTRA);
+        assert!(c.extra.contains_key("key00000"));
+        let cut: Vec<String> = errors
+            .iter()
+            .filter(|e| e.code() == "too_many")
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(cut.len(), 5, "{cut:?}");
+        assert!(cut[0].contains("emails: 150 in one record, the 50 after the first 100"));
+    }
 
     #[test]
     fn whole_contact() {

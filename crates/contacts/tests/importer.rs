@@ -1,7 +1,8 @@
-//! Several inputs through one [`Importer`] ([`Importer::next_input`]) against the command
-//! line's path for several files (`crates/server/src/normalize.rs`: each file through its own
-//! importer with merging off, in 64 KiB chunks, then `contacts::merge` of all their contacts):
-//! the same JSON, byte for byte, and the same problems in the same order, over the corpus.
+//! Several inputs through one [`Importer`] ([`Importer::next_input`], what the command line and
+//! the widget's engine do) against each file through its own importer with merging off, in
+//! 64 KiB chunks, then `contacts::merge` of all their contacts (the command line's path until
+//! issue 9): the same JSON, byte for byte, and the same problems in the same order, over the
+//! corpus.
 #![cfg(not(target_arch = "wasm32"))]
 
 use contacts::{json, Contact, Importer, NormalizeOptions, Options, Problem};

@@ -10,10 +10,7 @@ use serde_json::Value;
 
 /// The test corpus, `tests/corpus/` in the repository.
 fn corpus(path: &str) -> String {
-    let root = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/corpus"
-    ));
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus"));
     let file = root.join(path);
     assert!(file.is_file(), "corpus file {} is missing", file.display());
     file.to_string_lossy().into_owned()

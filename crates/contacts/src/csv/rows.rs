@@ -26,6 +26,11 @@ const SNIFF_BYTES: usize = 64 * 1024;
 /// text, so that a hostile input cannot make recovery quadratic.
 const MAX_RECOVERIES: u32 = 8;
 
+/// The most cells one row keeps; the rest are counted in [`Row::cut`] and left out, so that a
+/// row of a million columns does not become a million strings. Real exports stay far below:
+/// Outlook writes 92 columns, Google one group of columns per e-mail, phone and address slot.
+pub const MAX_CELLS: usize = 1024;
+
 /// The delimiters we sniff for, in order of preference on a tie.
 const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 
@@ -34,8 +39,11 @@ const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 pub struct Row {
     /// The 1-based physical line of the input where the row starts.
     pub line: u32,
-    /// The cells, decoded (UTF-8, else windows-1252) and trimmed of surrounding whitespace.
+    /// The cells, decoded (UTF-8, else windows-1252) and trimmed of surrounding whitespace;
+    /// at most [`MAX_CELLS`].
     pub cells: Vec<String>,
+    /// How many cells past [`MAX_CELLS`] the row had and were left out.
+    pub cut: usize,
 }
 
 /// Splits CSV input into [`Row`]s incrementally; holds only the current row (and, before the
@@ -262,6 +270,8 @@ impl Parser {
         // cell, most of a row's decoding; callgrind). A cell is then a slice of it, unless the
         // row is not UTF-8 or a cell boundary splits a character: that cell is decoded alone.
         let row_text = std::str::from_utf8(output).ok();
+        let cut = ends.len().saturating_sub(MAX_CELLS);
+        let ends = ends.get(..MAX_CELLS).unwrap_or(ends);
         let mut cells = Vec::with_capacity(ends.len());
         let mut start = 0;
         for &end in ends {
@@ -272,7 +282,7 @@ impl Parser {
             start = end;
         }
         let line = self.record_line.unwrap_or(self.line);
-        rows.push(Row { line, cells });
+        rows.push(Row { line, cells, cut });
         self.output_len = 0;
         self.ends_len = 0;
         self.raw.clear();

@@ -10,6 +10,7 @@
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+use super::nicknames::same_given;
 use crate::model::{Address, Name, Phone};
 use crate::normalize::text::trim;
 
@@ -37,12 +38,8 @@ pub(crate) fn email_key(address: &str) -> Option<String> {
     (!key.is_empty()).then_some(key)
 }
 
-/// The key two phone numbers match on: the E.164 number, when it is E.164 and long enough.
-pub(crate) fn phone_key(phone: &Phone) -> Option<&str> {
-    phone_key_of(&phone.number, phone.e164)
-}
-
-/// [`phone_key`] of a number and its `e164` flag.
+/// The key two phone numbers match on, from a number and its `e164` flag: the E.164 number,
+/// when it is E.164 and long enough.
 pub(crate) fn phone_key_of(number: &str, e164: bool) -> Option<&str> {
     let digits = number.bytes().filter(u8::is_ascii_digit).count();
     (e164 && digits >= MIN_PHONE_DIGITS).then_some(number)
@@ -71,8 +68,9 @@ pub(crate) fn fold(text: &str) -> String {
     if text.chars().all(is_latin_or_mark) {
         // Latin letters and combining diacritics (half the generated names, most European
         // ones): each character decomposed alone, without the NFD iterator's buffering and
-        // reordering (~1 k instructions a name; callgrind). The same output: NFD reorders only
-        // the marks among themselves, and every mark is dropped (`latin_fold_is_exact`).
+        // reordering (what it saves: BENCHMARKS.md, "merge keys"). The same output: NFD
+        // reorders only the marks among themselves, and every mark is dropped
+        // (`latin_fold_is_exact`).
         for c in text.chars() {
             unicode_normalization::char::decompose_canonical(c, |d| fold_char(d, &mut out));
         }
@@ -144,37 +142,77 @@ fn display_tokens_of(display: Option<&str>) -> Vec<String> {
     tokens
 }
 
-/// Every token of the person's name (given, middle, family; the display name when there are
-/// no parts), as sorted hashes without repeats: used only to refuse phone-only links between
-/// records whose names have nothing in common, where a (vanishingly rare) hash collision would
-/// merely allow a link. Hashes keep this to one allocation per record. `None` when nameless.
-pub(crate) fn name_tokens(name: &Name) -> Option<Vec<u64>> {
-    let mut hashes = Vec::new();
-    for part in [&name.given, &name.middle, &name.family]
-        .into_iter()
-        .flatten()
-    {
-        hashes.extend(split_tokens(&fold(part)).map(token_hash));
-    }
-    if hashes.is_empty() {
-        hashes.extend(display_tokens(name).iter().map(|t| token_hash(t)));
-    }
-    hashes.sort_unstable();
-    hashes.dedup();
-    (!hashes.is_empty()).then_some(hashes)
+/// Who a record's name says it is, for the phone rule: the folded tokens of the given name and
+/// of the family name. A name with neither part is read from its display text (honorifics
+/// dropped): the first token as the given name, the last (when there are two or more) as the
+/// family name. Built only for records a phone number links, so strings are fine here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Who {
+    given: Vec<String>,
+    family: Vec<String>,
 }
 
-/// True when two sorted lists share an element.
-pub(crate) fn share_token(a: &[u64], b: &[u64]) -> bool {
-    let (mut i, mut j) = (0, 0);
-    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
-        match x.cmp(y) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => return true,
+impl Who {
+    /// The [`Who`] of a name's six parts (in the order of `store::Head::name`); `None` when it
+    /// names nobody.
+    pub(crate) fn of(parts: [Option<&str>; 6]) -> Option<Who> {
+        let [display, given, _, family, _, _] = parts;
+        let mut who = Who {
+            given: Vec::new(),
+            family: Vec::new(),
+        };
+        push_tokens(given.unwrap_or(""), &mut who.given);
+        push_tokens(family.unwrap_or(""), &mut who.family);
+        if who.given.is_empty() && who.family.is_empty() {
+            let mut tokens = display_tokens_of(display);
+            if tokens.len() > 1 {
+                who.family.extend(tokens.pop());
+            }
+            tokens.truncate(1);
+            who.given = tokens;
         }
+        (!who.given.is_empty() || !who.family.is_empty()).then_some(who)
     }
-    false
+
+    /// True when the two names can be one person's: the given names agree token by token as far
+    /// as both go (the same name, a nickname form of it, or an initial against a name), or one
+    /// side has none; and the family names share a token (or an initial), or one side has none.
+    pub(crate) fn agrees_with(&self, other: &Who) -> bool {
+        let given = self
+            .given
+            .iter()
+            .zip(&other.given)
+            .all(|(a, b)| same_given(a, b) || initial_of(a, b));
+        let family = self.family.is_empty()
+            || other.family.is_empty()
+            || self
+                .family
+                .iter()
+                .any(|a| other.family.iter().any(|b| a == b || initial_of(a, b)));
+        given && family
+    }
+
+    /// How much the name says: tokens that are more than an initial, then all tokens. Of two
+    /// names that agree, a group keeps the one that says more ("John Smith" over "J Smith"), so
+    /// that "Jane Smith" cannot join through the initial.
+    pub(crate) fn detail(&self) -> (usize, usize) {
+        let tokens = || self.given.iter().chain(&self.family);
+        let full = tokens().filter(|t| t.chars().nth(1).is_some()).count();
+        (full, tokens().count())
+    }
+}
+
+/// True when one token is a single letter and the other starts with it.
+fn initial_of(a: &str, b: &str) -> bool {
+    let single = |t: &str| {
+        let mut chars = t.chars();
+        chars.next().filter(|_| chars.next().is_none())
+    };
+    match (single(a), single(b)) {
+        (Some(x), _) => b.starts_with(x),
+        (_, Some(y)) => a.starts_with(y),
+        _ => false,
+    }
 }
 
 /// The name key of the possible-duplicate tier: the folded tokens of the given and family names
@@ -437,27 +475,48 @@ mod tests {
 
     #[test]
     fn phone_keys_need_e164_and_seven_digits() {
-        let phone = |number: &str, e164: bool| Phone {
-            number: number.into(),
-            e164,
-            ..Phone::default()
-        };
-        assert_eq!(
-            phone_key(&phone("+41446681800", true)),
-            Some("+41446681800")
-        );
-        assert_eq!(phone_key(&phone("+123", true)), None);
-        assert_eq!(phone_key(&phone("0446681800", false)), None);
+        assert_eq!(phone_key_of("+41446681800", true), Some("+41446681800"));
+        assert_eq!(phone_key_of("+123", true), None);
+        assert_eq!(phone_key_of("0446681800", false), None);
+    }
+
+    fn who(display: &str, given: &str, family: &str) -> Option<Who> {
+        fn some(s: &str) -> Option<&str> {
+            (!s.is_empty()).then_some(s)
+        }
+        Who::of([some(display), some(given), None, some(family), None, None])
     }
 
     #[test]
-    fn tokens_intersect() {
-        let a = name_tokens(&name("John", "Smith")).unwrap_or_default();
-        let b = name_tokens(&name("J", "Smith")).unwrap_or_default();
-        let c = name_tokens(&name("Mary", "Jones")).unwrap_or_default();
-        assert!(share_token(&a, &b));
-        assert!(!share_token(&a, &c));
-        assert_eq!(name_tokens(&Name::default()), None);
+    fn given_names_must_agree_and_family_names_must_not_differ() {
+        let agree = |a: &Option<Who>, b: &Option<Who>| match (a, b) {
+            (Some(a), Some(b)) => a.agrees_with(b) && b.agrees_with(a),
+            _ => panic!("nameless"),
+        };
+        let hugo = who("", "Hugo", "Klein");
+        assert!(!agree(&hugo, &who("", "Max", "Klein")));
+        assert!(!agree(&hugo, &who("", "Hugo", "Weber")));
+        assert!(agree(&hugo, &who("", "HUGO", "Klein-Weber")));
+        assert!(agree(&hugo, &who("", "H.", "Klein")));
+        assert!(agree(&hugo, &who("", "", "Klein")));
+        assert!(agree(&hugo, &who("", "Hugo", "")));
+        assert!(agree(&who("", "Bob", "Smith"), &who("", "Robert", "Smith")));
+        assert!(agree(&who("", "Zoë", "Weiß"), &who("Zoe Weiss", "", "")));
+        assert!(!agree(
+            &who("", "Jean-Luc", "Picard"),
+            &who("", "Jean-Pierre", "Picard")
+        ));
+        assert!(agree(
+            &who("", "Jean-Luc", "Picard"),
+            &who("", "Jean", "Picard")
+        ));
+        assert!(!agree(
+            &who("Dr. Mary Jones", "", ""),
+            &who("", "John", "Jones")
+        ));
+        assert_eq!(who("Dr.", "", ""), None);
+        let detail = |w: Option<Who>| w.map(|w| w.detail());
+        assert!(detail(who("", "John", "Smith")) > detail(who("", "J", "Smith")));
     }
 
     #[test]
