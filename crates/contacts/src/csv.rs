@@ -511,6 +511,8 @@ fn birthday_from_parts(parts: (Option<String>, Option<String>, Option<String>)) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn read(input: &str) -> Batch {
         let mut reader = Reader::new();

@@ -56,6 +56,8 @@ pub fn sniff(head: &[u8], name: Option<&str>) -> Option<Format> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn detects_by_content_not_name() {

@@ -96,6 +96,8 @@ pub fn collect(write: impl FnOnce(&mut dyn FnMut(&str))) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn pieces_hand_on_everything_in_order_and_nothing_empty() {

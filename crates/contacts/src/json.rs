@@ -41,6 +41,8 @@ mod tests {
     use crate::model::{Contact, Email, Name};
     use crate::record::{Batch, RecordReader};
     use serde_json::{json, Value};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn read(text: &str) -> Batch {
         let mut batch = Batch::default();

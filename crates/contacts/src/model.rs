@@ -388,6 +388,8 @@ impl Spare {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn a_recycled_contact_comes_back_empty_and_its_strings_too() {

@@ -187,6 +187,8 @@ fn normalize_addresses(addresses: &mut Vec<Address>, errors: &mut Vec<Error>) {
 mod tests {
     use super::*;
     use crate::model::{Email, Label, Name, Phone};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn a_record_keeps_at_most_max_items_of_each_list_and_reports_the_rest() {

@@ -576,6 +576,8 @@ pub fn looks_like_date(cell: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn map(headers: &[&str]) -> Columns {
         let header: Vec<String> = headers.iter().map(|h| h.to_string()).collect();

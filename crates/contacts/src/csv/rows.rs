@@ -540,6 +540,8 @@ fn choose_delimiter(lines: &[[u32; 3]]) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn read_all(input: &[u8], chunk: usize) -> (Vec<Row>, Vec<(u32, Error)>) {
         let mut reader = RowReader::new();

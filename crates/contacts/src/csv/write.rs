@@ -323,6 +323,8 @@ fn push_cell(out: &mut String, value: &str, neutralize: bool) {
 mod tests {
     use super::*;
     use crate::model::{Email, Name, Phone};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn cell(value: &str) -> String {
         let mut out = String::new();

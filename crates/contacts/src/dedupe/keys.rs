@@ -363,6 +363,8 @@ pub(crate) fn name_completeness_of(parts: [Option<&str>; 6]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// `fold` without the Latin shortcut: the whole text through NFD.
     fn fold_by_nfd(text: &str) -> String {

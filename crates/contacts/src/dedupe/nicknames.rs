@@ -154,6 +154,8 @@ pub(crate) fn same_given(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn the_table_is_sorted_folded_and_has_no_form_that_is_its_own_name() {

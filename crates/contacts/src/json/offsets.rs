@@ -140,6 +140,8 @@ pub(crate) fn lines_of(text: &str, offsets: &[usize]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn finds_items_of_a_nested_array() {

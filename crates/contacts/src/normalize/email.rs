@@ -562,6 +562,8 @@ fn email_checked(raw: String) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn ok(raw: &str) -> String {
         match email(raw) {

@@ -83,6 +83,8 @@ pub fn map(raw: &str) -> Label {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn every_word_of_every_label() {

@@ -374,6 +374,8 @@ fn lower_particles(family: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn from_display(display: &str) -> Name {
         let mut n = Name {

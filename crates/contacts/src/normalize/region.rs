@@ -30,6 +30,8 @@ pub fn locale_from_environment(
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn regions_from_posix_and_bcp47_locales() {

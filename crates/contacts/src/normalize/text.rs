@@ -331,6 +331,8 @@ pub fn note(field: &mut Option<String>, name: &str, errors: &mut Vec<Error>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn trim_is_str_trim() {

@@ -726,6 +726,8 @@ pub(super) fn split_unescaped(text: &str, separator: u8) -> Vec<Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// The kind by upper-casing a copy and matching strings: the obvious way.
     fn kind_by_name(name: &str) -> Kind {

@@ -247,6 +247,8 @@ fn line(out: &mut String, content: &str) {
 mod tests {
     use super::*;
     use crate::model::{Email, Phone};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn folds_at_75_octets_on_char_boundaries() {
