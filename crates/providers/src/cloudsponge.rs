@@ -805,7 +805,7 @@ mod tests {
         let mut job = Job::new(&transport, JobOptions::default());
         let outcome = block_on(client.import(&mut job, &request(password())));
         assert_eq!(outcome.map(|_| ()), Err(Error::Http { status: 502 }));
-        assert_eq!(transport.request_count(), 5);
+        assert_eq!(transport.request_count(), 9);
     }
 
     #[test]

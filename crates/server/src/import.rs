@@ -27,6 +27,10 @@ struct Common {
     /// Default country (ISO 3166 two letters) for phone numbers written without a country code.
     #[arg(long, value_name = "CC")]
     region: Option<String>,
+    /// How many times a request that failed in a way that may pass (no answer, 408, 429, 5xx,
+    /// an answer cut short) is sent again, with growing waits.
+    #[arg(long, value_name = "N", default_value_t = JobOptions::default().max_retries)]
+    retries: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -164,14 +168,17 @@ enum Source {
 /// Runs the import and prints its result.
 pub fn run_import(args: Args) -> anyhow::Result<ExitCode> {
     let transport = ReqwestTransport::new()?;
-    let (name, region) = match &args.source {
-        Source::Cloudsponge { common, .. } => ("cloudsponge", &common.region),
-        Source::Convio { common, .. } => ("convio", &common.region),
-        Source::Popsell { common, .. } => ("popsell", &common.region),
-        Source::Xmlapi { common, .. } => ("xmlapi", &common.region),
+    let (name, common) = match &args.source {
+        Source::Cloudsponge { common, .. } => ("cloudsponge", common),
+        Source::Convio { common, .. } => ("convio", common),
+        Source::Popsell { common, .. } => ("popsell", common),
+        Source::Xmlapi { common, .. } => ("xmlapi", common),
     };
-    let mut options = JobOptions::default();
-    options.normalize.region = region.clone();
+    let mut options = JobOptions {
+        max_retries: common.retries,
+        ..JobOptions::default()
+    };
+    options.normalize.region = common.region.clone();
     let mut printer = ProgressPrinter::new(name);
     let imported = {
         let mut job = Job::new(&transport, options).on_progress(|p| printer.show(p));
