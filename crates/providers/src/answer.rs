@@ -60,9 +60,3 @@ pub(crate) fn find<'a>(root: &'a Element, name: &str) -> Option<&'a Element> {
     }
     None
 }
-
-/// A short excerpt of a body, for messages.
-pub(crate) fn excerpt(answer: &Response) -> Option<String> {
-    let text: String = answer.text().trim().chars().take(200).collect();
-    (!text.is_empty()).then_some(text)
-}

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::answer;
 use crate::error::{Error, Result};
-use crate::job::{Imported, Job, Phase};
+use crate::job::{Effect, Imported, Job, Phase};
 use crate::transport::{form, join, with_query, BasicAuth, Request, Response, Transport};
 
 /// The source name stamped on imported contacts.
@@ -227,43 +227,15 @@ impl Client {
         let body = form(pairs).into_bytes();
         let http = Request::post(self.url(path), "application/x-www-form-urlencoded", body)
             .basic_auth(self.credentials.as_ref());
-        let answer = job.post(http).await?;
-        check_status(&answer, self.format)?;
-        let begun = match self.format {
-            Format::Json => {
-                let value = answer::json(&answer, "begin_import")?;
-                json_error(&value)?;
-                Begun {
-                    import_id: answer::text(value.get("import_id").or(value.get("id")))
-                        .unwrap_or_default(),
-                    consent_url: answer::text(value.get("url")),
-                    user_id: answer::text(value.get("user_id")),
-                    echo: answer::text(value.get("echo")),
-                }
-            }
-            Format::Xml => {
-                let root = answer::xml(&answer, "begin_import")?;
-                xml_error(&root)?;
-                Begun {
-                    import_id: answer::child(&root, "import-id")
-                        .or_else(|| answer::child(&root, "id"))
-                        .unwrap_or_default(),
-                    consent_url: answer::child(&root, "url"),
-                    user_id: answer::child(&root, "user-id"),
-                    echo: answer::child(&root, "echo"),
-                }
-            }
-        };
-        if begun.import_id.is_empty() {
-            return Err(Error::malformed("begin_import answer has no import_id"));
-        }
-        if matches!(request.access, Access::Consent { .. }) && begun.consent_url.is_none() {
-            return Err(Error::malformed("user_consent answer has no url"));
-        }
-        Ok(begun)
+        let format = self.format;
+        let consent = matches!(request.access, Access::Consent { .. });
+        job.send(http, Effect::Start, |answer| {
+            parse_begun(answer, format, consent)
+        })
+        .await
     }
 
-    /// `GET events/{import_id}`.
+    /// `GET events/{import_id}`: a poll, never under a second after the previous one.
     pub async fn events<T: Transport>(
         &self,
         job: &mut Job<'_, T>,
@@ -272,7 +244,7 @@ impl Client {
         let url = self.url(&format!("events/{}", crate::transport::encode(import_id)));
         let http = Request::get(url).basic_auth(self.credentials.as_ref());
         let format = self.format;
-        job.get(http, |answer| {
+        job.send(http, Effect::Poll, |answer| {
             check_status(answer, format)?;
             parse_events(answer, format)
         })
@@ -287,7 +259,6 @@ impl Client {
         by_password: bool,
     ) -> Result<()> {
         loop {
-            job.wait_for_poll().await?;
             let events = self.events(job, import_id).await?;
             match standing(&events, by_password)? {
                 Standing::Complete(count) => {
@@ -360,6 +331,43 @@ impl Client {
     }
 }
 
+/// Reads `begin_import`'s answer (the import id, and the consent URL of a consent import).
+fn parse_begun(answer: &Response, format: Format, consent: bool) -> Result<Begun> {
+    check_status(answer, format)?;
+    let begun = match format {
+        Format::Json => {
+            let value = answer::json(answer, "begin_import")?;
+            json_error(&value)?;
+            Begun {
+                import_id: answer::text(value.get("import_id").or(value.get("id")))
+                    .unwrap_or_default(),
+                consent_url: answer::text(value.get("url")),
+                user_id: answer::text(value.get("user_id")),
+                echo: answer::text(value.get("echo")),
+            }
+        }
+        Format::Xml => {
+            let root = answer::xml(answer, "begin_import")?;
+            xml_error(&root)?;
+            Begun {
+                import_id: answer::child(&root, "import-id")
+                    .or_else(|| answer::child(&root, "id"))
+                    .unwrap_or_default(),
+                consent_url: answer::child(&root, "url"),
+                user_id: answer::child(&root, "user-id"),
+                echo: answer::child(&root, "echo"),
+            }
+        }
+    };
+    if begun.import_id.is_empty() {
+        return Err(Error::malformed("begin_import answer has no import_id"));
+    }
+    if consent && begun.consent_url.is_none() {
+        return Err(Error::malformed("user_consent answer has no url"));
+    }
+    Ok(begun)
+}
+
 /// Maps a failed HTTP status (other than 404 on contacts, handled by the caller) to an error:
 /// 401/403 are the site's domain credentials; a provider message in the body is kept.
 fn check_status(answer: &Response, format: Format) -> Result<()> {
@@ -379,9 +387,7 @@ fn check_status(answer: &Response, format: Format) -> Result<()> {
             }),
     };
     match answer.status {
-        401 | 403 => Err(Error::Unauthorized {
-            message: message.or_else(|| answer::excerpt(answer)),
-        }),
+        401 | 403 => Err(Error::Unauthorized { message }),
         status => match message {
             Some(message) => Err(Error::Provider {
                 message,
@@ -777,7 +783,7 @@ mod tests {
     }
 
     #[test]
-    fn wrong_domain_credentials_are_unauthorized_and_begin_is_not_resent() {
+    fn wrong_domain_credentials_are_unauthorized_and_a_failed_begin_is_started_again() {
         let transport = MemoryTransport::new(|_, _| {
             Ok(Response::new(
                 401,
@@ -793,10 +799,13 @@ mod tests {
                 message: Some("Invalid domain key".into())
             })
         );
-        let transport = MemoryTransport::new(|_, _| Ok(Response::new(502, "")));
+        // A begin that failed in a passing way is started again (the lost import is never
+        // polled), as many times as the retries allow, and the error says the status only.
+        let transport = MemoryTransport::new(|_, _| Ok(Response::new(502, "<html>bad</html>")));
         let mut job = Job::new(&transport, JobOptions::default());
-        assert!(block_on(client.import(&mut job, &request(password()))).is_err());
-        assert_eq!(transport.request_count(), 1);
+        let outcome = block_on(client.import(&mut job, &request(password())));
+        assert_eq!(outcome.map(|_| ()), Err(Error::Http { status: 502 }));
+        assert_eq!(transport.request_count(), 9);
     }
 
     #[test]

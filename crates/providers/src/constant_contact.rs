@@ -9,14 +9,17 @@
 //! `Location` and an Atom entry holding the `<Activity>` (id, type, status, per-row errors with
 //! line numbers, mapped back here to the contact).
 //!
-//! A POST is never re-sent after a failure (the activity may have been created): the report
-//! says which rows were sent and which were not.
+//! An activity is a write a second copy would repeat, so a POST is sent again only after 408
+//! or 429 (the server did not process it). A request that failed after it may have reached the
+//! server (no answer, a 5xx) leaves its rows in doubt, reported row by row, and the export goes
+//! on with the next batch; any other failure (credentials, a refused request) stops it. A
+//! `201 Created` whose body was cut short still created the activity.
 
 use contacts::Contact;
 
 use crate::answer;
 use crate::error::{Error, Result};
-use crate::job::{Job, Phase};
+use crate::job::{Effect, Job, Phase};
 use crate::transport::{encode, form, join, BasicAuth, Request, Response, Transport};
 
 /// The most encoded bytes the `data` value of one request may have (the documented 1.9 MB,
@@ -112,6 +115,9 @@ pub struct Activity {
     pub rows: usize,
     /// Per-row errors.
     pub errors: Vec<RowError>,
+    /// The activity was created but its answer could not be read (cut short): its status and
+    /// per-row errors are unknown.
+    pub unread: bool,
 }
 
 /// What an export did.
@@ -123,9 +129,11 @@ pub struct ExportReport {
     pub rows_sent: usize,
     /// Contacts not sent at all, with the reason (no e-mail address, a row over the limit).
     pub skipped: Vec<(usize, String)>,
-    /// Rows not sent because a request failed (they were never submitted, or the failed
-    /// request's outcome is unknown: see `error`).
+    /// Rows not sent because a failure stopped the export (they were never submitted).
     pub rows_unsent: usize,
+    /// Contacts whose request failed after it may have reached the server: whether Constant
+    /// Contact has them is unknown. Each error is an [`Error::InDoubt`].
+    pub in_doubt: Vec<(usize, Error)>,
     /// The failure that stopped the export, if any.
     pub error: Option<Error>,
 }
@@ -308,6 +316,11 @@ impl Client {
                     report.activities.push(activity);
                     job.report(Phase::Sending, Some(report.rows_sent as u64), Some(total));
                 }
+                Err(error @ Error::InDoubt { .. }) => {
+                    report
+                        .in_doubt
+                        .extend(batch_rows.iter().map(|row| (row.contact, error.clone())));
+                }
                 Err(error) => {
                     report.rows_unsent = plan.iter().skip(number).map(Vec::len).sum();
                     report.error = Some(error);
@@ -344,24 +357,30 @@ impl Client {
         let request = request
             .header("Accept", "application/atom+xml")
             .basic_auth(self.credentials.as_ref());
-        let answer = job.post(request).await?;
-        match answer.status {
+        job.send(request, Effect::Write, |answer| match answer.status {
             200 | 201 => {
-                let mut activity = parse_activity(&answer)?;
+                let mut activity = match parse_activity(answer) {
+                    Ok(activity) => activity,
+                    // The status line says the activity exists; only its details were lost.
+                    Err(Error::Malformed { .. }) => Activity {
+                        id: answer.header_value("Location").map(str::to_string),
+                        location: answer.header_value("Location").map(str::to_string),
+                        unread: true,
+                        ..Activity::default()
+                    },
+                    Err(error) => return Err(error),
+                };
                 activity.rows = rows.len();
                 for error in &mut activity.errors {
                     error.contact = row_of(error, rows).map(|row| row.contact);
                 }
                 Ok(activity)
             }
-            401 => Err(Error::WrongCredentials {
-                message: answer::excerpt(&answer),
-            }),
-            403 => Err(Error::Unauthorized {
-                message: answer::excerpt(&answer),
-            }),
-            _ => Err(crate::job::status_error(&answer)),
-        }
+            401 => Err(Error::WrongCredentials { message: None }),
+            403 => Err(Error::Unauthorized { message: None }),
+            _ => Err(crate::job::status_error(answer)),
+        })
+        .await
     }
 }
 
@@ -421,6 +440,7 @@ pub fn parse_activity(answer: &Response) -> Result<Activity> {
         status: answer::child(element, "Status"),
         transaction_count: answer::child_count(element, "TransactionCount"),
         rows: 0,
+        unread: false,
         errors,
     })
 }
@@ -520,27 +540,65 @@ mod tests {
         assert!(body.contains("ADD_CONTACTS"));
     }
 
-    #[test]
-    fn a_failed_post_is_not_resent_and_the_rest_is_reported_unsent() {
-        let transport = MemoryTransport::new(|_, _| Ok(Response::new(500, "boom")));
+    fn export_to(transport: &MemoryTransport) -> ExportReport {
         let client = Client {
             endpoint: "http://cc".into(),
             username: "joe".into(),
             credentials: None,
         };
-        let mut job = Job::new(&transport, JobOptions::default());
-        let report = block_on(client.export(
+        let mut job = Job::new(transport, JobOptions::default());
+        block_on(client.export(
             &mut job,
             &[person(1, "A"), person(2, "B")],
             ActivityType::SvAdd,
             &["1".into()],
             Encoding::UrlEncoded,
-        ));
-        assert!(matches!(
-            report.error,
-            Some(Error::Http { status: 500, .. })
-        ));
+        ))
+    }
+
+    #[test]
+    fn a_post_that_may_have_arrived_is_not_resent_and_its_rows_are_in_doubt() {
+        let transport = MemoryTransport::new(|_, _| Ok(Response::new(500, "boom")));
+        let report = export_to(&transport);
+        assert_eq!(transport.request_count(), 1);
+        assert!(report.error.is_none(), "{:?}", report.error);
+        assert_eq!(report.rows_sent, 0);
+        let rows: Vec<usize> = report.in_doubt.iter().map(|(row, _)| *row).collect();
+        assert_eq!(rows, vec![0, 1]);
+        assert!(report
+            .in_doubt
+            .iter()
+            .all(|(_, e)| matches!(e, Error::InDoubt { .. })));
+    }
+
+    #[test]
+    fn a_refused_post_stops_and_reports_the_rest_unsent() {
+        let transport = MemoryTransport::new(|_, _| Ok(Response::new(400, "<html>no</html>")));
+        let report = export_to(&transport);
+        assert_eq!(report.error, Some(Error::Http { status: 400 }));
         assert_eq!(report.rows_unsent, 2);
+        assert!(report.in_doubt.is_empty());
+        assert_eq!(transport.request_count(), 1);
+    }
+
+    #[test]
+    fn a_created_activity_whose_answer_was_cut_short_counts_as_sent() {
+        let transport = MemoryTransport::new(|_, _| {
+            Ok(Response::new(
+                201,
+                "<entry xmlns=\"http://www.w3.org/2005/Atom\"><content><Activ",
+            )
+            .with_header("Location", "http://cc/ws/customers/joe/activities/a1"))
+        });
+        let report = export_to(&transport);
+        assert!(report.error.is_none() && report.in_doubt.is_empty());
+        assert_eq!(report.rows_sent, 2);
+        let activity = &report.activities[0];
+        assert!(activity.unread);
+        assert_eq!(
+            activity.id.as_deref(),
+            Some("http://cc/ws/customers/joe/activities/a1")
+        );
         assert_eq!(transport.request_count(), 1);
     }
 

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::answer;
 use crate::error::{Error, Result};
-use crate::job::{Imported, Job, Phase};
+use crate::job::{Effect, Imported, Job, Phase};
 use crate::transport::{form, with_query, Request, Response, Transport};
 
 /// The source name stamped on imported contacts.
@@ -125,7 +125,6 @@ impl Client {
         let started = self.start(job, source, callback_url).await?;
         job.report_consent(&started.oauth_url);
         loop {
-            job.wait_for_poll().await?;
             let status = self.status(job, &started.job_id).await?;
             job.set_message(status.events.last().cloned());
             match status.status.to_ascii_uppercase().as_str() {
@@ -162,7 +161,8 @@ impl Client {
         Ok(imported)
     }
 
-    /// `startOnlineAddressBookImport` (POST: it starts something, so it is never re-sent).
+    /// `startOnlineAddressBookImport`: sent again after a failure that may pass (the job a lost
+    /// answer started is never polled, and an abandoned job harms nothing).
     pub async fn start<T: Transport>(
         &self,
         job: &mut Job<'_, T>,
@@ -179,16 +179,18 @@ impl Client {
             "application/x-www-form-urlencoded",
             body.into_bytes(),
         );
-        let answer = job.post(request).await?;
-        let tree = self.parse(&answer)?;
-        let job_id = tree.text("jobId");
-        let oauth_url = tree.text("oauthUrl");
-        match (job_id, oauth_url) {
-            (Some(job_id), Some(oauth_url)) => Ok(Started { job_id, oauth_url }),
-            _ => Err(Error::malformed(
-                "startOnlineAddressBookImport answer lacks jobId or oauthUrl",
-            )),
-        }
+        job.send(request, Effect::Start, |answer| {
+            let tree = self.parse(answer)?;
+            let job_id = tree.text("jobId");
+            let oauth_url = tree.text("oauthUrl");
+            match (job_id, oauth_url) {
+                (Some(job_id), Some(oauth_url)) => Ok(Started { job_id, oauth_url }),
+                _ => Err(Error::malformed(
+                    "startOnlineAddressBookImport answer lacks jobId or oauthUrl",
+                )),
+            }
+        })
+        .await
     }
 
     /// `addressBookImportOAuthCallback` (no authentication): what the OAuth redirect page calls
@@ -217,11 +219,16 @@ impl Client {
             "application/x-www-form-urlencoded",
             body.into_bytes(),
         );
-        let answer = job.post(request).await?;
-        self.parse(&answer).map(|_| ())
+        // The provider's code is good for one exchange: a second copy could fail a callback
+        // that worked, so this is a write that is never repeated blindly.
+        job.send(request, Effect::Write, |answer| {
+            self.parse(answer).map(|_| ())
+        })
+        .await
     }
 
-    /// `getAddressBookImportJobStatus` (GET, retried when it fails in a passing way).
+    /// `getAddressBookImportJobStatus`: a poll (GET, retried when it fails in a passing way,
+    /// never under the poll interval after the previous poll).
     pub async fn status<T: Transport>(
         &self,
         job: &mut Job<'_, T>,
@@ -233,7 +240,7 @@ impl Client {
             true,
         );
         let request = Request::get(with_query(&self.endpoint, &query));
-        job.get(request, |answer| {
+        job.send(request, Effect::Poll, |answer| {
             let tree = self.parse(answer)?;
             let status = tree
                 .text("jobStatus")

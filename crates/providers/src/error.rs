@@ -48,12 +48,18 @@ pub enum Error {
         what: String,
     },
     /// The provider answered with an HTTP status that means failure, and nothing more specific.
-    #[error("HTTP status {status}{}", detail(.message))]
+    /// The body is not kept: it is often an HTML error page, never meant for a person.
+    #[error("the provider answered with HTTP status {status}{}", reason(*.status))]
     Http {
         /// The HTTP status code.
         status: u16,
-        /// A short excerpt of the body, when it had text.
-        message: Option<String>,
+    },
+    /// A write failed after it may have reached the provider (no answer, a 5xx, an answer cut
+    /// short), and sending it again could have doubled it: whether it took effect is unknown.
+    #[error("it is not known whether the provider made this change, because {cause}")]
+    InDoubt {
+        /// What went wrong.
+        cause: Box<Error>,
     },
     /// The job was cancelled; no request was sent after that.
     #[error("cancelled")]
@@ -65,6 +71,15 @@ pub enum Error {
     /// mandatory field).
     #[error("invalid request: {0}")]
     Invalid(String),
+}
+
+/// " (Service Unavailable)": the standard reason phrase, when the status has one.
+fn reason(status: u16) -> String {
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|code| code.canonical_reason())
+        .map(|reason| format!(" ({reason})"))
+        .unwrap_or_default()
 }
 
 fn detail(message: &Option<String>) -> String {
@@ -85,13 +100,15 @@ impl Error {
             Error::Timeout { .. } => "timeout",
             Error::Malformed { .. } => "malformed",
             Error::Http { .. } => "http",
+            Error::InDoubt { .. } => "in_doubt",
             Error::Cancelled => "cancelled",
             Error::Transport(_) => "transport",
             Error::Invalid(_) => "invalid",
         }
     }
 
-    /// True for failures that may go away when the same idempotent request is sent again.
+    /// True for failures that may go away when the same idempotent request is sent again (never
+    /// [`Error::InDoubt`]: that one is for the caller to resolve).
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Timeout { .. } | Error::Transport(_) | Error::Malformed { .. } => true,

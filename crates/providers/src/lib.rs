@@ -4,7 +4,7 @@
 //!
 //! ```text
 //!   client (cloudsponge, convio, popsell, constant_contact, xmlapi)
-//!     └─ job::Job      polling floor, deadline, cancel, retries (GET only), progress
+//!     └─ job::Job      polling floor, deadline, cancel, retries by what a request does, progress
 //!          └─ transport::Transport + Clock
 //!               ├─ native::ReqwestTransport   (CLI, server: talks to the provider)
 //!               ├─ browser::FetchTransport    (wasm: talks to the site's /proxy/<provider>)
@@ -25,7 +25,7 @@ pub mod transport;
 pub mod xmlapi;
 
 pub use error::{Error, Result};
-pub use job::{CancelToken, Imported, Job, JobOptions, Phase, Progress};
+pub use job::{CancelToken, Effect, Imported, Job, JobOptions, Phase, Progress};
 pub use transport::{BasicAuth, Clock, Method, Request, Response, Transport};
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -4,11 +4,13 @@
 //! It follows the seed documents and `WIRE.md`: CloudSponge under `/cloudsponge`, Convio under
 //! `/convio`, Popsell under `/popsell`, Constant Contact v1 under `/constantcontact`, the XML
 //! `contact.*` API at `/xmlapi`, and test controls under `/sandbox` (`GET /sandbox/stats`,
-//! `POST|GET|DELETE /sandbox/faults`, `GET /sandbox/constantcontact/{user}/lists/{n}`).
+//! `POST|GET|DELETE /sandbox/faults`, `POST|GET|DELETE /sandbox/faults/random`,
+//! `GET /sandbox/constantcontact/{user}/lists/{n}`).
 //!
 //! Address books come from [`book`], deterministic in `(seed, size)`. Pending phases advance per
-//! poll, not per second, so tests are fast and repeatable; CloudSponge polls closer together than
-//! [`SandboxConfig::min_poll_interval`] are counted in [`Stats::too_fast_polls`] (wall clock).
+//! poll, not per second, so tests are fast and repeatable; status polls of one job (CloudSponge
+//! events, Convio job status) closer together than [`SandboxConfig::min_poll_interval`] are
+//! counted in [`Stats::too_fast_polls`] (wall clock, on arrival, faulted polls included).
 //! The sandbox is strict where the documents are strict, so it catches client mistakes.
 //!
 //! ```no_run
@@ -43,7 +45,7 @@ use axum::{Json, Router};
 use serde::Serialize;
 use tokio::sync::watch;
 
-pub use faults::{Fault, FaultKind};
+pub use faults::{Fault, FaultKind, RandomFaults};
 pub use popsell::{PopsellEdit, PopsellTouched};
 
 /// Everything the sandbox can be told at start. `Default` gives the values documented on each field.
@@ -83,6 +85,8 @@ pub struct SandboxConfig {
     pub timeout_fault_delay: Duration,
     /// Faults active from the start.
     pub faults: Vec<Fault>,
+    /// Random faults active from the start (default none).
+    pub random_faults: Option<RandomFaults>,
 }
 
 impl Default for SandboxConfig {
@@ -102,6 +106,7 @@ impl Default for SandboxConfig {
             min_poll_interval: Duration::from_secs(1),
             timeout_fault_delay: Duration::from_secs(30),
             faults: Vec::new(),
+            random_faults: None,
         }
     }
 }
@@ -117,7 +122,9 @@ pub struct Stats {
     /// `"convio.getAddressBookImportJobStatus"`, `"popsell.contacts"`, `"cc.activities.create"`,
     /// `"xmlapi.contact.list"` (faulted requests never reach a handler, so are not here).
     pub operations: BTreeMap<String, u64>,
-    /// CloudSponge events polls of one import closer than `min_poll_interval` to the previous.
+    /// Status polls of one job (CloudSponge `events`, Convio `getAddressBookImportJobStatus`)
+    /// that arrived closer than `min_poll_interval` after the previous one, faulted ones
+    /// included.
     pub too_fast_polls: u64,
     /// Requests answered by an injected fault.
     pub faults_injected: u64,
@@ -145,7 +152,9 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     pub(crate) stats: Mutex<Stats>,
     pub(crate) faults: Mutex<Vec<Fault>>,
-    /// Wall-clock time of the previous events poll per CloudSponge import.
+    pub(crate) random: Mutex<Option<faults::RandomDraw>>,
+    /// Wall-clock time of the previous status poll per job (`cloudsponge:<id>`,
+    /// `convio:<id>`).
     pub(crate) last_poll: Mutex<BTreeMap<String, Instant>>,
     pub(crate) cloudsponge: Mutex<cloudsponge::CsState>,
     pub(crate) convio: Mutex<convio::ConvioState>,
@@ -189,6 +198,7 @@ impl Sandbox {
         let (stop, stop_rx) = watch::channel(false);
         let shared = Arc::new(Shared {
             faults: Mutex::new(config.faults.clone()),
+            random: Mutex::new(config.random_faults.clone().map(faults::RandomDraw::new)),
             config,
             base_url,
             stats: Mutex::new(Stats::default()),
@@ -348,6 +358,11 @@ impl SandboxControls {
         *lock(&self.shared.faults) = faults;
     }
 
+    /// Sets the random faults (`None` stops them); the draw starts again from their seed.
+    pub fn set_random_faults(&self, faults: Option<RandomFaults>) {
+        *lock(&self.shared.random) = faults.map(faults::RandomDraw::new);
+    }
+
     /// The faults still active (with their remaining counts).
     pub fn faults(&self) -> Vec<Fault> {
         lock(&self.shared.faults).clone()
@@ -413,7 +428,7 @@ impl SandboxControls {
              Popsell          {base}/popsell/api/{{customer}}/contacts?token=md5(\"{}\"+customer)  e.g. customer 42 token={}\n\
              Constant Contact {base}/constantcontact/ws/customers/{{user}}/activities  Basic <any user>:{}\n\
              XML contact.*    {base}/xmlapi  token={}\n\
-             book: seed={} size={}  stats: {base}/sandbox/stats  faults: POST {base}/sandbox/faults\n",
+             book: seed={} size={}  stats: {base}/sandbox/stats  faults: POST {base}/sandbox/faults, {base}/sandbox/faults/random\n{}",
             c.domain_key,
             c.domain_password,
             c.user_password,
@@ -424,6 +439,15 @@ impl SandboxControls {
             c.xmlapi_token.as_deref().unwrap_or("<none>"),
             c.seed,
             c.book_size,
+            match &*lock(&self.shared.random) {
+                Some(draw) => format!(
+                    "random faults: {} % of API requests, seed {}, kinds {:?}\n",
+                    draw.faults().percent,
+                    draw.faults().seed,
+                    draw.faults().kinds
+                ),
+                None => String::new(),
+            },
         )
     }
 }
@@ -500,6 +524,12 @@ fn router(shared: Arc<Shared>) -> Router {
                 .delete(faults::clear_route),
         )
         .route(
+            "/sandbox/faults/random",
+            get(faults::random_route)
+                .post(faults::set_random_route)
+                .delete(faults::clear_route),
+        )
+        .route(
             "/sandbox/constantcontact/{username}/lists/{list}",
             get(constantcontact::inspect_route),
         );
@@ -515,7 +545,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-/// Counts every routed request, and the CloudSponge polls that come too fast.
+/// Counts every routed request, and the status polls that come too fast.
 async fn count_route(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let route = request
         .extensions()
@@ -530,16 +560,10 @@ async fn count_route(State(shared): State<Arc<Shared>>, request: Request, next: 
             .entry(format!("{} {route}", request.method()))
             .or_default() += 1;
     }
-    if route == "/cloudsponge/events/{import_id}" {
-        let import = request
-            .uri()
-            .path()
-            .rsplit('/')
-            .next()
-            .map(|s| util::split_format(s).0.to_string())
-            .unwrap_or_default();
+    let (job, request) = polled_job(&route, request).await;
+    if let Some(job) = job {
         let now = Instant::now();
-        let previous = lock(&shared.last_poll).insert(import, now);
+        let previous = lock(&shared.last_poll).insert(job, now);
         if let Some(previous) = previous {
             if now.duration_since(previous) < shared.config.min_poll_interval {
                 lock(&shared.stats).too_fast_polls += 1;
@@ -547,6 +571,37 @@ async fn count_route(State(shared): State<Arc<Shared>>, request: Request, next: 
         }
     }
     next.run(request).await
+}
+
+/// The job a request polls the status of (`cloudsponge:<import_id>`, `convio:<import_job_id>`),
+/// if it is a status poll, and the request to pass on (a Convio POST's body is read to know).
+async fn polled_job(route: &str, request: Request) -> (Option<String>, Request) {
+    match route {
+        "/cloudsponge/events/{import_id}" => {
+            let import = request
+                .uri()
+                .path()
+                .rsplit('/')
+                .next()
+                .map(|s| util::split_format(s).0.to_string())
+                .unwrap_or_default();
+            (Some(format!("cloudsponge:{import}")), request)
+        }
+        "/convio/CRAddressBookAPI" => {
+            let (parts, body) = request.into_parts();
+            let body = axum::body::to_bytes(body, 1024 * 1024)
+                .await
+                .unwrap_or_default();
+            let params = util::Params::from_request(parts.uri.query(), &parts.headers, &body);
+            let job = (params.get("method") == Some("getAddressBookImportJobStatus"))
+                .then(|| format!("convio:{}", params.get("import_job_id").unwrap_or_default()));
+            (
+                job,
+                Request::from_parts(parts, axum::body::Body::from(body)),
+            )
+        }
+        _ => (None, request),
+    }
 }
 
 async fn stats_route(State(shared): State<Arc<Shared>>) -> Json<Stats> {

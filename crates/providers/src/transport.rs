@@ -19,12 +19,14 @@ pub mod memory;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
 
-/// The HTTP methods the protocols use.
+/// The HTTP methods the protocols use. Whether a request may be sent again is not the
+/// method's to say but what the request does ([`crate::job::Effect`]): the XML API reads with
+/// POST.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
-    /// GET: idempotent, safe to retry.
+    /// GET.
     Get,
-    /// POST: never re-sent blindly.
+    /// POST.
     Post,
 }
 

@@ -7,16 +7,21 @@
 //! until a short page). Writing is an upsert of picked contacts: a contact whose e-mail address
 //! is already there (list with the email filter) is updated, else created.
 //!
-//! Every call is a POST and is never re-sent after a failure, reads included: the protocol
-//! does not mark any method as safe to repeat.
+//! Every call is a POST, but the method says what it does ([`effect_of`]): `contact.list` and
+//! `contact.get` are read again after a failure that may pass, like any read; `contact.update`
+//! and `contact.delete` name the contact by id, so a second copy changes nothing more and they
+//! are sent again too; `contact.create` is not, since a second copy makes a second contact.
+//! When a create fails after it may have reached the server, the upsert looks the address up
+//! again: found, the create happened; not found, it did not, and it is sent again. Only when
+//! that look-up fails too is the contact reported in doubt.
 
 use contacts::xml::Element;
 use contacts::{Contact, Label};
 
 use crate::answer;
 use crate::error::{Error, Result};
-use crate::job::{Imported, Job, Phase};
-use crate::transport::{BasicAuth, Request, Transport};
+use crate::job::{Effect, Imported, Job, Phase};
+use crate::transport::{BasicAuth, Request, Response, Transport};
 
 /// The source name stamped on imported contacts.
 pub const SOURCE: &str = "xmlapi";
@@ -132,6 +137,10 @@ pub struct UpsertReport {
     pub updated: Vec<(usize, String)>,
     /// Contacts that could not be written, and why.
     pub failed: Vec<(usize, Error)>,
+    /// Contacts whose create may or may not have happened (it failed after it may have reached
+    /// the server, and the look-up that would have told failed too): check them before sending
+    /// them again. Each error is an [`Error::InDoubt`].
+    pub in_doubt: Vec<(usize, Error)>,
 }
 
 fn escape(text: &str) -> String {
@@ -161,6 +170,39 @@ fn request_xml(method: &str, inner: &str) -> String {
     )
 }
 
+/// What a `contact.*` method does to the store: `list` and `get` read it; `update` (by id,
+/// the fields given) and `delete` (by id) leave it as one copy would; `create` (and any method
+/// this client does not know) would make a second contact if repeated.
+pub fn effect_of(method: &str) -> Effect {
+    match method {
+        "contact.list" | "contact.get" => Effect::Read,
+        "contact.update" | "contact.delete" => Effect::Idempotent,
+        _ => Effect::Write,
+    }
+}
+
+/// Reads an answer: the `<response status="ok">` root, or the failure it says.
+fn parse_answer(answer: &Response, method: &str) -> Result<Element> {
+    let parsed = answer::xml(answer, method);
+    if let Ok(root) = &parsed {
+        if root.attr("status").is_some_and(|s| s.trim() != "ok") {
+            let message = answer::child(root, "error").unwrap_or_else(|| "failed".into());
+            let code = answer::child(root, "code");
+            return Err(match answer.status {
+                401 | 403 => Error::Unauthorized {
+                    message: Some(message),
+                },
+                _ => Error::Provider { message, code },
+            });
+        }
+    }
+    match answer.status {
+        401 | 403 => Err(Error::Unauthorized { message: None }),
+        status if !(200..300).contains(&status) => Err(crate::job::status_error(answer)),
+        _ => parsed,
+    }
+}
+
 impl Client {
     /// A client for `endpoint`.
     pub fn new(endpoint: impl Into<String>, credentials: Option<BasicAuth>) -> Client {
@@ -170,7 +212,8 @@ impl Client {
         }
     }
 
-    /// Sends one request; returns the `<response status="ok">` root.
+    /// Sends one request; returns the `<response status="ok">` root. What `method` does to the
+    /// store decides whether it may be sent again (see [`effect_of`]).
     pub async fn call<T: Transport>(
         &self,
         job: &mut Job<'_, T>,
@@ -184,32 +227,10 @@ impl Client {
             body,
         )
         .basic_auth(self.credentials.as_ref());
-        let answer = job.post(request).await?;
-        let parsed = answer::xml(&answer, method);
-        if let Ok(root) = &parsed {
-            if root.attr("status").is_some_and(|s| s.trim() != "ok") {
-                let message = answer::child(root, "error").unwrap_or_else(|| "failed".into());
-                let code = answer::child(root, "code");
-                return Err(match answer.status {
-                    401 | 403 => Error::Unauthorized {
-                        message: Some(message),
-                    },
-                    _ => Error::Provider { message, code },
-                });
-            }
-        }
-        match answer.status {
-            401 | 403 => {
-                return Err(Error::Unauthorized {
-                    message: answer::excerpt(&answer),
-                })
-            }
-            status if !(200..300).contains(&status) => {
-                return Err(crate::job::status_error(&answer))
-            }
-            _ => {}
-        }
-        parsed
+        job.send(request, effect_of(method), |answer| {
+            parse_answer(answer, method)
+        })
+        .await
     }
 
     /// `contact.create`: returns the new `contact_id`.
@@ -303,6 +324,17 @@ impl Client {
         job: &mut Job<'_, T>,
         filter: &Filter,
     ) -> Result<Vec<Contact>> {
+        self.list_pages(job, filter, true).await
+    }
+
+    /// Every page of `contact.list`; `report` says whether each page is a progress report (an
+    /// import) or not (an upsert's look-up, whose progress is the contacts sent).
+    async fn list_pages<T: Transport>(
+        &self,
+        job: &mut Job<'_, T>,
+        filter: &Filter,
+        report: bool,
+    ) -> Result<Vec<Contact>> {
         let per_page = job.options().page_size.clamp(1, MAX_PER_PAGE);
         let mut all = Vec::new();
         let mut page = 1u64;
@@ -310,7 +342,9 @@ impl Client {
             let answer = self.list_page(job, filter, page, per_page).await?;
             let received = answer.contacts.len();
             all.extend(answer.contacts);
-            job.report(Phase::Fetching, Some(all.len() as u64), answer.total);
+            if report {
+                job.report(Phase::Fetching, Some(all.len() as u64), answer.total);
+            }
             let more = match answer.pages {
                 Some(pages) => page < pages,
                 None => received == per_page as usize,
@@ -361,6 +395,7 @@ impl Client {
             match self.upsert_one(job, &fields, &email, client_id).await {
                 Ok((id, true)) => report.created.push((index, id)),
                 Ok((id, false)) => report.updated.push((index, id)),
+                Err(error @ Error::InDoubt { .. }) => report.in_doubt.push((index, error)),
                 Err(error) => {
                     let stop = matches!(error, Error::Cancelled | Error::Timeout { .. });
                     report.failed.push((index, error.clone()));
@@ -377,7 +412,9 @@ impl Client {
         report
     }
 
-    /// Returns the contact id and whether it was created.
+    /// Returns the contact id and whether it was created. A create that may have reached the
+    /// server is never sent again blindly: the address is looked up again first, and the create
+    /// is sent again only when it is not there.
     async fn upsert_one<T: Transport>(
         &self,
         job: &mut Job<'_, T>,
@@ -389,24 +426,57 @@ impl Client {
             client_id: Some(client_id.to_string()),
             email: Some(email.to_string()),
         };
-        let found = self.list_all(job, &filter).await?;
-        let existing = found.iter().find(|c| {
-            c.emails
-                .iter()
-                .any(|e| e.address.trim().eq_ignore_ascii_case(email.trim()))
-        });
-        match existing.and_then(|c| c.source_id.clone()) {
-            Some(id) => {
-                // The client_id already matches; send only what the contact carries.
-                let update = Fields {
-                    client_id: None,
-                    ..fields.clone()
-                };
-                self.update(job, &id, &update).await?;
-                Ok((id, false))
+        // The last create that may have happened, and how many were sent.
+        let mut in_doubt: Option<Error> = None;
+        let mut creates = 0;
+        loop {
+            let found = match self.find_by_email(job, &filter, email).await {
+                Ok(found) => found,
+                Err(error) => return Err(in_doubt.unwrap_or(error)),
+            };
+            match (found, in_doubt.take()) {
+                // Our create went through; its answer was lost.
+                (Some(id), Some(_)) => return Ok((id, true)),
+                (Some(id), None) => {
+                    // The client_id already matches; send only what the contact carries.
+                    let update = Fields {
+                        client_id: None,
+                        ..fields.clone()
+                    };
+                    self.update(job, &id, &update).await?;
+                    return Ok((id, false));
+                }
+                (None, _) => match self.create(job, fields).await {
+                    Ok(id) => return Ok((id, true)),
+                    Err(error @ Error::InDoubt { .. }) if creates < job.options().max_retries => {
+                        // A request that timed out may still be on its way: let it land
+                        // before looking.
+                        job.back_off(creates).await?;
+                        creates += 1;
+                        in_doubt = Some(error);
+                    }
+                    Err(error) => return Err(error),
+                },
             }
-            None => Ok((self.create(job, fields).await?, true)),
         }
+    }
+
+    /// The id of the contact of `filter` whose address is `email` (case aside), if any.
+    async fn find_by_email<T: Transport>(
+        &self,
+        job: &mut Job<'_, T>,
+        filter: &Filter,
+        email: &str,
+    ) -> Result<Option<String>> {
+        let found = self.list_pages(job, filter, false).await?;
+        Ok(found
+            .into_iter()
+            .find(|c| {
+                c.emails
+                    .iter()
+                    .any(|e| e.address.trim().eq_ignore_ascii_case(email.trim()))
+            })
+            .and_then(|c| c.source_id))
     }
 }
 
@@ -535,5 +605,138 @@ mod tests {
         assert_eq!(report.updated, vec![(0, "1".to_string())]);
         assert_eq!(report.created, vec![(1, "77".to_string())]);
         assert_eq!(report.failed.len(), 1);
+    }
+
+    fn person(email: &str) -> Contact {
+        Contact {
+            name: contacts::Name {
+                given: Some("Ann".into()),
+                family: Some("Lee".into()),
+                ..Default::default()
+            },
+            emails: vec![contacts::Email {
+                address: email.into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    /// The e-mail address in a request body's `<email>` element.
+    fn email_in(body: &str) -> String {
+        body.split("<email>")
+            .nth(1)
+            .and_then(|rest| rest.split("</email>").next())
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    #[test]
+    fn a_create_in_doubt_is_looked_up_and_sent_again_only_when_it_did_not_happen() {
+        // A store of e-mail addresses. The first create of a.org is served but its answer is
+        // cut short; the first create of b.org is refused with a 503 before it is served; the
+        // first update fails with a 500 after it was applied.
+        let store = std::rc::Rc::new(std::cell::RefCell::new(vec!["old@c.org".to_string()]));
+        let server_store = store.clone();
+        let (mut cut_a, mut refused_b, mut failed_update) = (false, false, false);
+        let transport = MemoryTransport::new(move |request, _| {
+            let body = request.body_text();
+            let email = email_in(&body);
+            let mut store = server_store.borrow_mut();
+            if body.contains("contact.list") {
+                let found = store.iter().position(|e| *e == email).map(|id| {
+                    format!(
+                        "<contact><contact_id>{}</contact_id><email>{email}</email></contact>",
+                        id + 1
+                    )
+                });
+                return Ok(Response::new(
+                    200,
+                    format!("<response status=\"ok\"><contacts page=\"1\" pages=\"1\">{}</contacts></response>", found.unwrap_or_default()),
+                ));
+            }
+            if body.contains("contact.update") {
+                let status = if failed_update { 200 } else { 500 };
+                failed_update = true;
+                return Ok(Response::new(status, "<response status=\"ok\"/>"));
+            }
+            if email == "b@b.org" && !refused_b {
+                refused_b = true;
+                return Ok(Response::new(503, "<html>unavailable</html>"));
+            }
+            store.push(email.clone());
+            let answer = format!(
+                "<response status=\"ok\"><contact_id>{}</contact_id></response>",
+                store.len()
+            );
+            if email == "a@a.org" && !cut_a {
+                cut_a = true;
+                return Ok(Response::new(200, answer[..answer.len() / 2].to_string()));
+            }
+            Ok(Response::new(200, answer))
+        });
+        let client = Client::new("http://x/xmlapi", None);
+        let mut job = Job::new(&transport, JobOptions::default());
+        let picked = [person("a@a.org"), person("b@b.org"), person("old@c.org")];
+        let report = block_on(client.upsert(&mut job, &picked, "1"));
+        assert_eq!(
+            report.created,
+            vec![(0, "2".to_string()), (1, "3".to_string())]
+        );
+        assert_eq!(report.updated, vec![(2, "1".to_string())]);
+        assert!(report.failed.is_empty() && report.in_doubt.is_empty());
+        assert_eq!(
+            *store.borrow(),
+            vec!["old@c.org", "a@a.org", "b@b.org"],
+            "nothing created twice"
+        );
+        // a.org once; b.org refused then sent again; the update sent again.
+        let sent = |method: &str| {
+            transport
+                .requests()
+                .iter()
+                .filter(|(_, r)| r.body_text().contains(method))
+                .count()
+        };
+        assert_eq!(sent("contact.create"), 3);
+        assert_eq!(sent("contact.update"), 2);
+    }
+
+    #[test]
+    fn a_create_in_doubt_whose_look_up_fails_is_reported_in_doubt() {
+        // The look-up before the create works; the create gets no answer; every look-up after
+        // it fails.
+        let mut looked = false;
+        let transport = MemoryTransport::new(move |request, _| {
+            let body = request.body_text();
+            if body.contains("contact.create") {
+                return Err(Error::Transport("connection reset".into()));
+            }
+            if !looked {
+                looked = true;
+                return Ok(Response::new(
+                    200,
+                    "<response status=\"ok\"><contacts pages=\"1\"/></response>",
+                ));
+            }
+            Ok(Response::new(503, "<html>down</html>"))
+        });
+        let client = Client::new("http://x/xmlapi", None);
+        let mut job = Job::new(&transport, JobOptions::default());
+        let report = block_on(client.upsert(&mut job, &[person("a@a.org")], "1"));
+        assert!(report.created.is_empty() && report.failed.is_empty());
+        assert_eq!(report.in_doubt.len(), 1);
+        let (row, error) = &report.in_doubt[0];
+        assert_eq!(*row, 0);
+        assert_eq!(
+            error.to_string(),
+            "it is not known whether the provider made this change, because network error: connection reset"
+        );
+        let creates = transport
+            .requests()
+            .iter()
+            .filter(|(_, r)| r.body_text().contains("contact.create"))
+            .count();
+        assert_eq!(creates, 1, "never sent again without a look-up");
     }
 }

@@ -7,16 +7,19 @@
 //! Each test starts its own sandbox, so the tests run in parallel and their one-second poll
 //! waits overlap. Phases last one poll (`phase_polls = 1`) to keep the number of polls low.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
+use common::{decide, options, transport};
 use contacts::{Contact, Email, Name};
 use providers::constant_contact::{self, ActivityType, Encoding};
 use providers::sandbox::book::GeneratedContact;
 use providers::sandbox::{
     BlockingSandbox, BookOf, Fault, FaultKind, PopsellEdit, Sandbox, SandboxConfig,
 };
-use providers::transport::native::{run, ReqwestTransport};
+use providers::transport::native::run;
 use providers::{cloudsponge, convio, popsell, xmlapi};
 use providers::{BasicAuth, Error, Imported, Job, JobOptions, Phase};
 
@@ -27,18 +30,6 @@ fn start(book_size: usize) -> BlockingSandbox {
         ..SandboxConfig::default()
     })
     .expect("sandbox starts")
-}
-
-fn options() -> JobOptions {
-    JobOptions {
-        deadline: Some(Duration::from_secs(60)),
-        backoff_base: Duration::from_millis(100),
-        ..JobOptions::default()
-    }
-}
-
-fn transport() -> ReqwestTransport {
-    ReqwestTransport::new().expect("reqwest client")
 }
 
 /// Every contact has a source id and none is there twice.
@@ -69,22 +60,6 @@ fn assert_same_emails_in_order(book: &[GeneratedContact], contacts: &[Contact]) 
     for (index, (got, want)) in received.iter().zip(&expected).enumerate() {
         assert_eq!(got, want, "contact {index}");
     }
-}
-
-/// POSTs `decision` to a consent or OAuth page, as the visitor's browser would.
-async fn decide(url: String, decision: &'static str) {
-    let answer = reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("decision={decision}"))
-        .send()
-        .await
-        .expect("decision is posted");
-    assert!(
-        answer.status().is_success() || answer.status().is_redirection(),
-        "decision answer {}",
-        answer.status()
-    );
 }
 
 fn cloudsponge_client(

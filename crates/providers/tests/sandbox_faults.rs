@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use providers::sandbox::{Fault, FaultKind, Sandbox, SandboxConfig};
+use providers::sandbox::{Fault, FaultKind, RandomFaults, Sandbox, SandboxConfig};
 
 fn popsell_url(base: &str, token: &str) -> String {
     format!("{base}/popsell/api/1/contacts?token={token}")
@@ -134,6 +134,81 @@ async fn faults_and_stats_over_http() {
         .await
         .expect("clear");
     assert!(sandbox.faults().is_empty());
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn random_faults_over_http_and_a_late_answer_is_served() {
+    let sandbox = Sandbox::start(SandboxConfig::default())
+        .await
+        .expect("start");
+    let base = sandbox.base_url().to_string();
+    let client = reqwest::Client::new();
+    let url = popsell_url(&base, &sandbox.popsell_token("1"));
+
+    // Every request late by 300 ms, then served.
+    let set = client
+        .post(format!("{base}/sandbox/faults/random"))
+        .body(r#"{"percent":100,"seed":4,"kinds":["delay(300)"]}"#)
+        .send()
+        .await
+        .expect("set");
+    assert_eq!(set.status().as_u16(), 204);
+    let started = std::time::Instant::now();
+    let answer = client.get(&url).send().await.expect("late answer");
+    assert_eq!(answer.status().as_u16(), 200);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    let current: serde_json::Value = serde_json::from_str(
+        &client
+            .get(format!("{base}/sandbox/faults/random"))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("body"),
+    )
+    .expect("json");
+    assert_eq!(current["percent"], 100);
+    assert_eq!(current["path_prefix"], "/");
+
+    // Half the requests fail with a 503, the others are served.
+    sandbox.set_random_faults(Some(RandomFaults {
+        kinds: vec![FaultKind::Status(503)],
+        ..RandomFaults::new(50, 8)
+    }));
+    let mut statuses = Vec::new();
+    for _ in 0..40 {
+        statuses.push(
+            client
+                .get(&url)
+                .send()
+                .await
+                .expect("answer")
+                .status()
+                .as_u16(),
+        );
+    }
+    let failed = statuses.iter().filter(|s| **s == 503).count();
+    assert!((10..=30).contains(&failed), "{failed} of 40: {statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 503 || *s == 200));
+
+    let bad = client
+        .post(format!("{base}/sandbox/faults/random"))
+        .body(r#"{"percent":101}"#)
+        .send()
+        .await
+        .expect("bad");
+    assert_eq!(bad.status().as_u16(), 400);
+    client
+        .delete(format!("{base}/sandbox/faults/random"))
+        .send()
+        .await
+        .expect("clear");
+    assert_eq!(
+        client.get(&url).send().await.expect("ok").status().as_u16(),
+        200
+    );
     sandbox.shutdown().await;
 }
 

@@ -132,6 +132,14 @@ pub fn run_export(args: Args) -> anyhow::Result<ExitCode> {
             };
             printer.finish();
             for activity in &report.activities {
+                if activity.unread {
+                    println!(
+                        "activity {}: created, {} rows; its answer was cut short, so its status and errors are unknown",
+                        activity.id.as_deref().unwrap_or("(no id)"),
+                        activity.rows
+                    );
+                    continue;
+                }
                 println!(
                     "activity {}: type {}, status {}, {} rows, {} errors",
                     activity.id.as_deref().unwrap_or("(no id)"),
@@ -160,12 +168,14 @@ pub fn run_export(args: Args) -> anyhow::Result<ExitCode> {
                 let who = contacts.get(*index).map(describe).unwrap_or_default();
                 println!("skipped {who}: {reason}");
             }
+            print_in_doubt(&contacts, &report.in_doubt);
             println!(
-                "sent {} rows in {} activities; {} skipped; {} not sent",
+                "sent {} rows in {} activities; {} skipped; {} not sent; {} in doubt",
                 report.rows_sent,
                 report.activities.len(),
                 report.skipped.len(),
-                report.rows_unsent
+                report.rows_unsent,
+                report.in_doubt.len()
             );
             if let Some(error) = report.error {
                 return Err(anyhow::Error::new(error).context(format!(
@@ -173,7 +183,11 @@ pub fn run_export(args: Args) -> anyhow::Result<ExitCode> {
                     report.rows_unsent
                 )));
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(if report.in_doubt.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Destination::Xmlapi {
             endpoint,
@@ -201,18 +215,29 @@ pub fn run_export(args: Args) -> anyhow::Result<ExitCode> {
                 let who = contacts.get(*index).map(describe).unwrap_or_default();
                 println!("failed {who}: {error}");
             }
+            print_in_doubt(&contacts, &report.in_doubt);
             println!(
-                "{} created, {} updated, {} failed",
+                "{} created, {} updated, {} failed, {} in doubt",
                 report.created.len(),
                 report.updated.len(),
-                report.failed.len()
+                report.failed.len(),
+                report.in_doubt.len()
             );
-            Ok(if report.failed.is_empty() {
+            Ok(if report.failed.is_empty() && report.in_doubt.is_empty() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
             })
         }
+    }
+}
+
+/// One line per contact whose write may or may not have happened: check it at the
+/// destination before sending it again.
+fn print_in_doubt(contacts: &[Contact], in_doubt: &[(usize, providers::Error)]) {
+    for (index, error) in in_doubt {
+        let who = contacts.get(*index).map(describe).unwrap_or_default();
+        println!("in doubt {who}: {error}");
     }
 }
 

@@ -32,6 +32,10 @@ struct Common {
     /// Also write every problem to FILE, one JSON object a line.
     #[arg(long, value_name = "FILE")]
     problems: Option<PathBuf>,
+    /// How many times a request that failed in a way that may pass (no answer, 408, 429, 5xx,
+    /// an answer cut short) is sent again, with growing waits.
+    #[arg(long, value_name = "N", default_value_t = JobOptions::default().max_retries)]
+    retries: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -175,7 +179,10 @@ pub fn run_import(args: Args) -> anyhow::Result<ExitCode> {
         Source::Popsell { common, .. } => ("popsell", common),
         Source::Xmlapi { common, .. } => ("xmlapi", common),
     };
-    let mut options = JobOptions::default();
+    let mut options = JobOptions {
+        max_retries: common.retries,
+        ..JobOptions::default()
+    };
     options.normalize.region =
         report::default_region(common.region.clone(), &mut std::io::stderr().lock());
     let mut printer = ProgressPrinter::new(name);
