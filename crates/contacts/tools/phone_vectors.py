@@ -126,11 +126,11 @@ def main():
                 rows.append(("%s (0)%s" % (code, rest), None if n % 2 == 0 else region, "zero"))
         for code, nsn in wrong:
             rows.append(("+%d%s" % (code, nsn), None, "e164"))
+            if meta.national_prefix:
+                rows.append((meta.national_prefix + nsn, region, "national"))
         if wrong:
             # Far too short: libphonenumber does not parse it.
             rows.append(("+%d %s" % (wrong[0][0], wrong[0][1][:1]), None, "e164"))
-            if meta.national_prefix:
-                rows.append((meta.national_prefix + nsn, region, "national"))
     for code in sorted(phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS):
         number = phonenumbers.example_number_for_non_geo_entity(code)
         if number is None:

@@ -17,8 +17,8 @@
 //!
 //! Why this crate: `tests/phone_libphonenumber.rs` compares normalization with libphonenumber
 //! itself (Python's `phonenumbers`) on numbers of every region in national, international,
-//! `00`, E.164 and `+CC (0)` forms. The `phonenumber` crate (0.3.10) differed on 146 of the
-//! first 6,258 of those vectors (it applied the wrong region's national-prefix rule, and lost
+//! `00`, E.164 and `+CC (0)` forms. The `phonenumber` crate (0.3.10) differed on 149 of those
+//! 6,511 vectors (it applied the wrong region's national-prefix rule, and lost
 //! digits: `+7 800 123-45-67` became `+7001234567`, `+57 (0)321 1234567` in CO
 //! `+57211234567`); this crate differs on none that are not listed with their reason. And it
 //! is smaller: the engine module went from 941 KB to 452 KB gzip, most of it the `regex`
