@@ -8,6 +8,9 @@
 //! match contacts on). Where it does not parse, ours must not claim an E.164 number. Every
 //! difference is either listed, with its reason, in `data/phone_libphonenumber_differences.tsv`,
 //! or fails the test; so does a listed difference that no longer occurs.
+//!
+//! The same test runs in wasm (Node), where the engine runs it: `cargo test -p contacts
+//! --target wasm32-unknown-unknown --test phone_libphonenumber`.
 
 use std::collections::BTreeMap;
 
@@ -34,7 +37,8 @@ fn rows(tsv: &str) -> impl Iterator<Item = Vec<&str>> {
         .map(|line| line.split('\t').collect())
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn agrees_with_libphonenumber() {
     // (input, region) → (what ours gives, why it differs).
     let mut listed: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
