@@ -1,4 +1,4 @@
-//! Fuzzes phone normalization (the `phonenumber` crate behind our guards) through
+//! Fuzzes phone normalization (libphonenumber's port `rlibphonenumber` behind our guards) through
 //! `normalize::contact`, with the first byte choosing a default region.
 #![no_main]
 

@@ -1,49 +1,129 @@
-//! The common shapes of phone numbers (`+44 20 7946 0000`, `(650) 253-0000`), read without the
-//! `phonenumber` crate's parser, with exactly the crate's result, or not at all.
+//! The common shapes of phone numbers (`+44 20 7946 0000`, `(650) 253-0000` in US), read
+//! without libphonenumber's parser, with exactly its result, or not at all.
 //!
-//! Why: the crate's `parse` runs a nom parser over the text and, for a `+` number read without a
-//! default region, `source_for`, which tries the number against the patterns of every region of
-//! its country code (all four of `+44`'s, say) only to learn which region's national-prefix rule
-//! applies. That was most of the cost of a contact (about 35 k instructions a number natively,
-//! callgrind, more in wasm), while for nearly every number the answer cannot depend on it: no
-//! candidate region's rule matches the number's first digits, so nothing is stripped.
+//! Why: `rlibphonenumber` with `regex-lite` spends 20–30 µs natively on every number (measured
+//! on the benchmark's six shapes, BENCHMARKS.md), most of it in the big generic patterns every
+//! parse runs (the viable-number and extension patterns, which `regex-lite` runs without the
+//! `regex` crate's automata). That is most of an import's time. For a number written with
+//! digits, separators and at most a leading `+`, none of those patterns can do anything but
+//! accept it, and the one rule that can change the result, the national prefix, is tested
+//! here with the region's own anchored pattern.
 //!
-//! [`parse`] walks the same steps as `phonenumber::parse` (0.3.10: `parser/mod.rs` and
-//! `parser/helper.rs`) and gives up, returning `None` so that the caller asks the crate,
-//! wherever a step could do more than split off the country code:
+//! [`parse`] follows libphonenumber's `parseHelper` (`maybeExtractCountryCode`,
+//! `maybeStripInternationalPrefixAndNormalize`, `maybeStripNationalPrefixAndCarrierCode`) and
+//! gives up, returning `None` so that the caller asks the parser, wherever a step could do more
+//! than split off the country code:
 //! * anything but a leading `+`, ASCII digits and the separators ` -.()` (letters, extensions,
 //!   `/`, `#`, a second `+`), anything after the last digit, more than 15 digits;
-//! * an international prefix (IDD) of the default region at the start (checked with the
-//!   region's own pattern, as the crate does);
-//! * a number without `+` that starts with the region's country code (the crate then tests
-//!   whether the code is part of the number);
-//! * a national number that a candidate region's national-prefix rule could strip (its
-//!   `national_prefix_for_parsing` pattern matching at the start, checked with that pattern, or
-//!   its national prefix as the first digits). The candidates are the default region when one
-//!   is given, else every region of the country code: whichever `source_for` would pick, or none,
-//!   the number is left as it is;
-//! * a national number that starts with `0` (the crate counts leading zeros apart) or is shorter
-//!   than 4 digits.
+//! * an international prefix (IDD) of the default region at the start (its own pattern);
+//! * a number without `+` that starts with the region's country code (libphonenumber then
+//!   tests whether the code is part of the number);
+//! * a country code shared by no region (`+800`, …), whose metadata is not a region's;
+//! * a national number that the region's national-prefix rule could strip (its
+//!   `national_prefix_for_parsing` pattern matching at the start, or its national prefix as
+//!   the first digits). The region is the default one for a number without `+`, else the main
+//!   region of the country code, as in libphonenumber;
+//! * a national number that starts with `0` (libphonenumber counts leading zeros apart) or is
+//!   shorter than 4 digits.
 //!
-//! The test at the bottom compares [`parse`] with the crate on every country code and region in
-//! many shapes and lengths.
+//! The test at the bottom compares [`parse`] with the parser on every country code and region
+//! in many shapes and lengths.
 
-use phonenumber::country::Id;
-use phonenumber::metadata::{Metadata, DATABASE};
+use std::sync::OnceLock;
 
-/// The most digits a number may have here: E.164's 15 (the crate's own limits are looser and
-/// depend on the shape).
+use regex_lite::Regex;
+use rlibphonenumber::{PhoneMetadata, PhoneNumberUtil, Region};
+
+/// The most digits a number may have here: E.164's 15.
 const MAX_DIGITS: usize = 15;
 
-/// The fewest digits a national number may have here (shorter ones are rare and the crate's
-/// checks on them depend on the shape).
+/// The fewest digits a national number may have here (shorter ones are rare, and
+/// libphonenumber's checks on them depend on the shape).
 const MIN_NATIONAL: usize = 4;
 
-/// The country code and national number the crate's `parse(country, cleaned)` would give, or
-/// `None` when that is not certain without asking it (see the module documentation).
-pub(super) fn parse(cleaned: &str, country: Option<Id>) -> Option<(u16, String)> {
+/// What the shortcut reads of a region's metadata, its patterns compiled on first use.
+pub(super) struct Prefixes {
+    country_code: i32,
+    international_prefix: Pattern,
+    national_prefix_for_parsing: Pattern,
+    national_prefix: Option<String>,
+}
+
+/// One of libphonenumber's patterns, as `lookingAt` uses it (anchored at the start only).
+struct Pattern {
+    /// As the metadata stores it: `^(?:…)$`.
+    source: Option<String>,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl Pattern {
+    fn new(source: Option<&str>) -> Self {
+        Pattern {
+            source: source.filter(|s| !s.is_empty()).map(str::to_string),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// True when the pattern matches a prefix of `digits`. A pattern that does not compile
+    /// counts as matching, so that the parser decides.
+    fn looks_at(&self, digits: &str) -> bool {
+        let Some(source) = &self.source else {
+            return false;
+        };
+        let compiled = self.compiled.get_or_init(|| {
+            // The metadata stores full-match patterns; `lookingAt` drops the end anchor.
+            let anchored = source.strip_suffix('$').unwrap_or(source);
+            let anchored = if anchored.starts_with('^') {
+                anchored.to_string()
+            } else {
+                format!("^(?:{anchored})")
+            };
+            Regex::new(&anchored).ok()
+        });
+        compiled.as_ref().is_none_or(|regex| regex.is_match(digits))
+    }
+}
+
+impl Prefixes {
+    /// The prefixes of one region's metadata, or `None` for a non-geographic entity's (`001`,
+    /// one per shared country code such as 800) or an entry without a country code.
+    #[allow(deprecated)] // The fields are read here, before the parser's wrapper empties them.
+    pub(super) fn of(metadata: &PhoneMetadata) -> Option<(Region, Prefixes)> {
+        let region = Region::from_code(&metadata.id)
+            .ok()
+            .filter(|region| *region != Region::World)?;
+        let prefixes = Prefixes {
+            country_code: metadata.country_code?,
+            international_prefix: Pattern::new(metadata.international_prefix.as_deref()),
+            national_prefix_for_parsing: Pattern::new(
+                metadata.national_prefix_for_parsing.as_deref(),
+            ),
+            national_prefix: metadata.national_prefix.clone().filter(|p| !p.is_empty()),
+        };
+        Some((region, prefixes))
+    }
+
+    /// True when this region's national-prefix rule could take something off `national`.
+    fn may_strip(&self, national: &str) -> bool {
+        self.national_prefix_for_parsing.looks_at(national)
+            || self
+                .national_prefix
+                .as_deref()
+                .is_some_and(|prefix| national.starts_with(prefix))
+    }
+}
+
+/// The country code and national number libphonenumber's `parse(cleaned, region)` would give,
+/// or `None` when that is not certain without asking it (see the module documentation).
+/// `prefixes` looks up a region's [`Prefixes`].
+pub(super) fn parse<'p>(
+    cleaned: &str,
+    region: Option<Region>,
+    util: &PhoneNumberUtil,
+    prefixes: impl Fn(Region) -> Option<&'p Prefixes>,
+) -> Option<(i32, String)> {
     let text = cleaned.trim_matches(' ');
-    // The crate trims what cannot end a number before reading it: leave such text to it.
+    // libphonenumber trims what cannot end a number before reading it: leave such text to it.
     if !text.ends_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
@@ -62,45 +142,36 @@ pub(super) fn parse(cleaned: &str, country: Option<Id>) -> Option<(u16, String)>
     if digits.len() < 3 || digits.len() > MAX_DIGITS {
         return None;
     }
-    let country = match country {
-        Some(id) => Some(DATABASE.by_id(id.as_ref())?),
+    let default = match region {
+        Some(region) => Some(prefixes(region)?),
         None => None,
     };
-    let idd_first = |meta: &Metadata| {
-        meta.international_prefix()
-            .and_then(|idd| idd.find(&digits))
-            .is_some_and(|found| found.start() == 0)
-    };
-    if country.is_some_and(idd_first) {
-        return None;
-    }
-    let (code, national) = if plus {
-        // The crate's `country_code`: the shortest leading digits that are a country code.
+    let (code, national, rules) = if plus {
+        // `extractCountryCode`: the shortest leading digits that are a country code.
         if digits.starts_with('0') {
             return None;
         }
-        let (code, length) = (1..=3).find_map(|length| {
-            let code: u16 = digits.get(..length)?.parse().ok()?;
-            super::regions_of(code).map(|_| (code, length))
+        let (code, length, main) = (1..=3).find_map(|length| {
+            let code: i32 = digits.get(..length)?.parse().ok()?;
+            util.get_region_for_country_code(code)
+                .map(|main| (code, length, main))
         })?;
+        // A region's metadata, not a non-geographic entity's (`World`, which has none here).
+        let rules = prefixes(main)?;
         digits.drain(..length);
-        (code, digits)
+        (code, digits, rules)
     } else {
-        let code = country?.country_code();
+        let default = default?;
+        if default.international_prefix.looks_at(&digits) {
+            return None;
+        }
+        let code = default.country_code;
         if digits.starts_with(&code.to_string()) {
             return None;
         }
-        (code, digits)
+        (code, digits, default)
     };
-    let one: [&Metadata; 1];
-    let candidates: &[&Metadata] = match country {
-        Some(meta) => {
-            one = [meta];
-            &one
-        }
-        None => super::regions_of(code)?,
-    };
-    if candidates.iter().any(|meta| may_strip(meta, &national)) {
+    if rules.may_strip(&national) {
         return None;
     }
     if national.len() < MIN_NATIONAL || national.starts_with('0') {
@@ -109,51 +180,32 @@ pub(super) fn parse(cleaned: &str, country: Option<Id>) -> Option<(u16, String)>
     Some((code, national))
 }
 
-/// True when `meta`'s national-prefix rule could take something off the start of `national`:
-/// its pattern's leftmost match starts there (the crate's test), or its prefix does.
-fn may_strip(meta: &Metadata, national: &str) -> bool {
-    meta.national_prefix_for_parsing()
-        .and_then(|pattern| pattern.find(national))
-        .is_some_and(|found| found.start() == 0)
-        || meta
-            .national_prefix()
-            .is_some_and(|prefix| national.starts_with(prefix))
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::{parser, Phones};
     use super::*;
-    use std::str::FromStr;
+    use crate::walk::Walk;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    /// What the crate says, in the same terms.
-    fn crate_parse(cleaned: &str, country: Option<Id>) -> Option<(u16, String)> {
-        let parsed = phonenumber::parse(country, cleaned).ok()?;
-        if parsed.extension().is_some() || parsed.carrier().is_some() {
+    /// What the parser says, in the same terms (an extension marks a different result).
+    fn parser_parse(cleaned: &str, region: Option<Region>) -> Option<(i32, String)> {
+        let parsed = parser()?.util.parse(cleaned, region).ok()?;
+        if parsed.extension.is_some() {
             return Some((0, String::new()));
         }
-        Some((parsed.code().value(), parsed.national().to_string()))
+        let national = rlibphonenumber::get_national_significant_number_owned(&parsed);
+        Some((parsed.country_code, national))
     }
 
-    /// A small deterministic generator (xorshift), so that a failure can be replayed.
-    struct Digits(u64);
-
-    impl Digits {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn string(&mut self, length: usize) -> String {
-            (0..length)
-                .map(|_| char::from(b'0' + (self.next() % 10) as u8))
-                .collect()
-        }
+    fn fast(phones: &Phones, cleaned: &str, region: Option<Region>) -> Option<(i32, String)> {
+        parse(cleaned, region, &phones.util, |region| {
+            phones.prefixes.get(&region)
+        })
     }
 
     /// The shapes a number is written in, around its country code and national digits.
-    fn shapes(code: u16, national: &str) -> Vec<String> {
+    fn shapes(code: i32, national: &str) -> Vec<String> {
         let (head, tail) = national.split_at(national.len().min(3));
         vec![
             format!("+{code} {national}"),
@@ -178,43 +230,36 @@ mod tests {
     }
 
     fn compare(cases: usize, seed: u64) -> (usize, usize) {
-        let mut random = Digits(seed);
-        let codes: Vec<u16> = {
-            let mut codes: Vec<u16> = DATABASE.iter().map(Metadata::country_code).collect();
-            codes.sort_unstable();
-            codes.dedup();
-            codes
-        };
-        let mut regions: Vec<Option<Id>> = vec![None];
-        regions.extend(
-            DATABASE
-                .iter()
-                .filter_map(|meta| Id::from_str(meta.id()).ok())
-                .map(Some),
-        );
+        let phones = parser().expect("the phone metadata decodes");
+        let mut codes: Vec<i32> = phones.prefixes.values().map(|p| p.country_code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let mut regions: Vec<Option<Region>> = vec![None];
+        let mut known: Vec<Region> = phones.prefixes.keys().copied().collect();
+        known.sort_unstable_by_key(|region| region.to_string());
+        regions.extend(known.into_iter().map(Some));
+        let common = [None, Some(Region::US), Some(Region::GB), Some(Region::DE)];
+        let mut walk = Walk(seed);
         let (mut checked, mut taken) = (0, 0);
         while checked < cases {
-            let code = codes[(random.next() % codes.len() as u64) as usize];
-            let length = 2 + (random.next() % 13) as usize;
-            let national = random.string(length);
+            let code = walk.pick(&codes);
+            let length = 2 + walk.next() % 13;
+            let national: String = (0..length)
+                .map(|_| char::from(b'0' + (walk.next() % 10) as u8))
+                .collect();
             // Half the time a common region, else any.
-            let region = if random.next().is_multiple_of(2) {
-                [
-                    None,
-                    Id::from_str("US").ok(),
-                    Id::from_str("GB").ok(),
-                    Id::from_str("DE").ok(),
-                ][(random.next() % 4) as usize]
+            let region = if walk.next().is_multiple_of(2) {
+                walk.pick(&common)
             } else {
-                regions[(random.next() % regions.len() as u64) as usize]
+                walk.pick(&regions)
             };
             for shape in shapes(code, &national) {
                 checked += 1;
-                if let Some(fast) = parse(&shape, region) {
+                if let Some(found) = fast(phones, &shape, region) {
                     taken += 1;
                     assert_eq!(
-                        Some(&fast),
-                        crate_parse(&shape, region).as_ref(),
+                        Some(&found),
+                        parser_parse(&shape, region).as_ref(),
                         "{shape:?} with region {region:?}"
                     );
                 }
@@ -224,7 +269,7 @@ mod tests {
     }
 
     #[test]
-    fn agrees_with_the_crate() {
+    fn agrees_with_the_parser() {
         let (checked, taken) = compare(20_000, 0x9e37_79b9_7f4a_7c15);
         // It must also be a shortcut: most well-formed numbers take it.
         assert!(taken * 4 > checked, "{taken} of {checked} taken");
@@ -234,26 +279,31 @@ mod tests {
     /// shortcut -- --ignored --nocapture`.
     #[test]
     #[ignore]
-    fn agrees_with_the_crate_on_a_million_numbers() {
+    fn agrees_with_the_parser_on_a_million_numbers() {
         let (checked, taken) = compare(1_000_000, 42);
-        println!("shortcut: {taken} of {checked} numbers taken, all equal to the crate's parse");
+        println!("shortcut: {taken} of {checked} numbers taken, all equal to the parser's");
     }
 
     #[test]
     fn takes_the_common_shapes_and_leaves_the_rest() {
-        let us = Id::from_str("US").ok();
+        let phones = parser().expect("the phone metadata decodes");
+        let us = Some(Region::US);
+        let parse = |text: &str, region| fast(phones, text, region);
         assert_eq!(parse("(650) 253-0000", us), Some((1, "6502530000".into())));
         assert_eq!(
             parse("+44 20 7946 0000", us),
             Some((44, "2079460000".into()))
         );
         assert_eq!(parse("+1 415 223 4805", us), Some((1, "4152234805".into())));
-        // The crate's to decide: a national prefix, an IDD, an extension, letters.
+        // The parser's to decide: a national prefix, an IDD, an extension, letters, a
+        // non-geographic code.
         assert_eq!(parse("+44 (0)20 7946 0000", None), None);
         assert_eq!(parse("011 44 20 7946 0000", us), None);
         assert_eq!(parse("1 650 253 0000", us), None);
         assert_eq!(parse("+1 650 253 0000 x12", us), None);
         assert_eq!(parse("1-800-FLOWERS", us), None);
         assert_eq!(parse("650 253 0000", None), None);
+        assert_eq!(parse("+800 1234 5678", None), None);
+        assert_eq!(parse("+7 800 123-45-67", None), None);
     }
 }
