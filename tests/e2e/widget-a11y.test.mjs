@@ -30,7 +30,9 @@ const WORDS = {
 };
 
 /** A Google CSV (Ada has three e-mails) and an Android vCard with a problem and possible duplicates. */
-const FILES = ["csv/synth__google_contacts_current_layout.csv", "vcard/calcard__009.vcf"];
+// The last file's one card is empty: the problems screen has a line to show whatever the
+// phone rules accept.
+const FILES = ["csv/synth__google_contacts_current_layout.csv", "vcard/calcard__009.vcf", "vcard/calcard__068.vcf"];
 /** A vCard with one empty card: no contact, an import error. */
 const EMPTY = "vcard/calcard__068.vcf";
 

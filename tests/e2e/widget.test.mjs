@@ -771,15 +771,16 @@ describe("French", () => {
       const { page, widget } = await demo();
       await page.locator("#language").selectOption("fr");
       await widget.locator("#cp-title", { hasText: "Importer vos contacts" }).waitFor();
-      await upload(widget, [corpus("vcard/calcard__009.vcf")]);
-      assert.equal((await widget.locator(".problems__summary").textContent()).trim(), "1 valeur corrigée ou écartée");
+      // A good file and one whose only card is empty: one problem, a record skipped.
+      await upload(widget, [corpus("vcard/calcard__009.vcf"), corpus("vcard/calcard__068.vcf")]);
+      assert.equal((await widget.locator(".problems__summary").textContent()).trim(), "1 fiche ignorée");
       await widget.getByRole("button", { name: "Voir les lignes" }).click();
       await widget.locator(".problems__list li").first().waitFor();
       const lines = await widget.locator(".problems__list li").allTextContents();
       await page.close();
       assert.equal(lines.length, 1);
-      assert.doesNotMatch(lines[0], /phone number|kept as given|malformed number/, `an English message in the French list: ${lines[0]}`);
-      assert.match(lines[0], /^calcard__009\.vcf, ligne 38 : /, "the place, then « : » as French writes it");
+      assert.doesNotMatch(lines[0], /malformed record|no name, organization/, `an English message in the French list: ${lines[0]}`);
+      assert.match(lines[0], /^calcard__068\.vcf, ligne 1 : cette fiche/, "the place, then « : » as French writes it");
     },
   );
 });
