@@ -205,9 +205,19 @@ pub fn run_import(args: Args) -> anyhow::Result<ExitCode> {
         imported.contacts.len(),
         imported.problems.len()
     );
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(contacts::json::write(&imported.contacts).as_bytes())?;
-    stdout.flush()?;
+    // Written a piece at a time, as `normalize` does: the text (several times the size of the
+    // contacts' own) is never held whole beside them.
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed: Option<std::io::Error> = None;
+    contacts::json::write_list(&imported.contacts, |piece| {
+        if failed.is_none() {
+            failed = stdout.write_all(piece.as_bytes()).err();
+        }
+    });
+    if let Some(error) = failed {
+        return Err(error).context("writing the output");
+    }
+    stdout.flush().context("writing the output")?;
     Ok(ExitCode::SUCCESS)
 }
 
