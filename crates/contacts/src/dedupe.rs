@@ -86,7 +86,7 @@ mod nicknames;
 mod tier;
 
 pub use link::MAX_MERGED_RECORDS;
-pub use list::ContactList;
+pub use list::{ContactList, Merging};
 pub use tier::{classify, Book, Classification, Tier};
 
 use crate::model::Contact;
@@ -516,6 +516,47 @@ mod tests {
             "{}",
             problems[0].message
         );
+    }
+
+    #[test]
+    fn a_merge_in_steps_gives_what_one_merge_gives() {
+        let mut records = vec![
+            person(1, "Ada Lovelace", &["ADA@example.org"], &["+442079460000"]),
+            person(2, "Ada King", &["ada@example.org"], &[]),
+            person(3, "A. Lovelace", &[], &["+442079460000"]),
+            person(4, "Hugo Klein", &["hugo@klein.example"], &["+49301234567"]),
+            person(5, "Max Klein", &["max@klein.example"], &["+49301234567"]),
+            person(6, "Tina Klein", &[], &["+49301234567"]),
+            person(7, "Charles Babbage", &["cb@example.org"], &[]),
+            person(8, "Charles Babbage", &["charles@example.net"], &[]),
+            person(9, "", &["ada@example.org"], &["+15551234567"]),
+        ];
+        let mut gone = person(10, "Charles Babbage", &["old@example.net"], &[]);
+        gone.deleted = true;
+        records.push(gone);
+        // A group past MAX_MERGED_RECORDS, so that the cut is reported too.
+        records.extend(
+            (0..MAX_MERGED_RECORDS as u32 + 5)
+                .map(|n| person(11 + n, "Max Power", &["max@power.example"], &[])),
+        );
+        let whole = ContactList::merged(ContactStore::from(records.clone()));
+        let expected: Vec<Contact> = whole.iter().collect();
+        assert!(expected.iter().any(|c| !c.possible_duplicates.is_empty()));
+        for records_a_step in [1, 2, 7, 1000] {
+            let mut merging = Merging::new(ContactStore::from(records.clone()));
+            let mut steps = 1;
+            while !merging.step(records_a_step) {
+                steps += 1;
+            }
+            assert!(steps > records.len() / records_a_step, "{records_a_step}");
+            let list = merging.finish();
+            assert_eq!(
+                list.iter().collect::<Vec<_>>(),
+                expected,
+                "{records_a_step}"
+            );
+            assert_eq!(list.problems(), whole.problems());
+        }
     }
 
     #[test]

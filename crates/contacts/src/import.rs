@@ -17,7 +17,7 @@
 //! command line's `normalize a.csv b.vcf`), without ever holding the contacts as values.
 
 use crate::charset::StreamDecoder;
-use crate::dedupe::ContactList;
+use crate::dedupe::{ContactList, Merging};
 use crate::detect::{self, Format};
 use crate::error::{Error, Problem};
 use crate::model::{Contact, Provenance};
@@ -113,6 +113,48 @@ impl ImportList {
     }
 }
 
+/// An import whose input has ended, its merge under way: see [`Importer::finish_in_steps`].
+#[derive(Debug)]
+pub struct Finishing {
+    format: Option<Format>,
+    /// The merge, or the plain list when merging is off.
+    contacts: std::result::Result<Merging, ContactList>,
+    problems: Vec<Problem>,
+    progress: Progress,
+}
+
+impl Finishing {
+    /// Does the merge's work of up to `records` more records ([`Merging::step`]); true once
+    /// only [`Finishing::finish`] is left.
+    pub fn step(&mut self, records: usize) -> bool {
+        match &mut self.contacts {
+            Ok(merging) => merging.step(records),
+            Err(_) => true,
+        }
+    }
+
+    /// How far the import came (the merge's own problems are added by [`Finishing::finish`]).
+    pub fn progress(&self) -> Progress {
+        self.progress
+    }
+
+    /// Does what is left and gives the result: what [`Importer::finish_list`] gives.
+    pub fn finish(mut self) -> ImportList {
+        let contacts = match self.contacts {
+            Ok(merging) => merging.finish(),
+            Err(plain) => plain,
+        };
+        self.problems.extend(contacts.problems());
+        self.progress.problems = self.problems.len() as u64;
+        ImportList {
+            format: self.format,
+            contacts,
+            problems: self.problems,
+            progress: self.progress,
+        }
+    }
+}
+
 /// Reads one input, or several one after another, incrementally. See the module
 /// documentation.
 pub struct Importer {
@@ -195,16 +237,20 @@ impl Importer {
     }
 
     /// Like [`Importer::finish`], with the contacts left compact, to be read one at a time.
-    pub fn finish_list(mut self) -> ImportList {
+    pub fn finish_list(self) -> ImportList {
+        self.finish_in_steps().finish()
+    }
+
+    /// Ends the input like [`Importer::finish_list`], leaving the merge to be done a slice at a
+    /// time ([`Finishing::step`]).
+    pub fn finish_in_steps(mut self) -> Finishing {
         self.end_input();
         let contacts = if self.options.merge {
-            ContactList::merged(self.contacts)
+            Ok(Merging::new(self.contacts))
         } else {
-            ContactList::plain(self.contacts)
+            Err(ContactList::plain(self.contacts))
         };
-        self.problems.extend(contacts.problems());
-        self.progress.problems = self.problems.len() as u64;
-        ImportList {
+        Finishing {
             format: self.format,
             contacts,
             problems: self.problems,

@@ -27,11 +27,15 @@ pub mod vcard;
 mod walk;
 pub mod xml;
 
-pub use dedupe::{classify, merge, Book, Classification, ContactList, Tier, MAX_MERGED_RECORDS};
+pub use dedupe::{
+    classify, merge, Book, Classification, ContactList, Merging, Tier, MAX_MERGED_RECORDS,
+};
 pub use detect::{sniff, Format};
 pub use each::{EachContact, Pieces, PIECE_BYTES};
 pub use error::{Error, Problem, Result};
-pub use import::{import, import_many, stamp, Import, ImportList, Importer, Options, Progress};
+pub use import::{
+    import, import_many, stamp, Finishing, Import, ImportList, Importer, Options, Progress,
+};
 pub use model::{
     Address, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Name, Phone, Provenance,
     Spare,

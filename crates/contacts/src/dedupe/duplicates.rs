@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::keys::{name_completeness_of, name_key, name_key_hash_of};
+use super::link::Grouping;
 use super::list::ContactList;
 use crate::model::{DuplicateNote, MatchKind};
 use crate::normalize::text::trim;
@@ -12,31 +13,60 @@ use crate::store::{ContactStore, Head};
 /// A name key shared by more contacts than this flags no possible duplicates.
 const MAX_NAME_GROUP: usize = 16;
 
-impl ContactList {
-    /// Adds possible-duplicate notes: pairs of contacts refused a phone link, and contacts with
-    /// the same name key that were not merged. Notes already on the input are
-    /// replaced. Each contact's notes are ordered by the other contact's position, then reason.
-    pub(super) fn flag_possible_duplicates(&mut self) {
-        let Some(grouping) = &self.grouping else {
-            return;
-        };
-        let store = &self.store;
+/// Finding possible duplicates, a slice of contacts at a time ([`Flagger::scan_some`]: each
+/// contact's name key, from its records' heads), then all at once ([`Flagger::finish`]: the
+/// contacts that share a key, and the pairs refused a phone link). Like the linking, it holds no
+/// borrow of the store between slices.
+#[derive(Debug, Default)]
+pub(super) struct Flagger {
+    /// The next contact (position) to scan.
+    next: usize,
+    /// Per position scanned: deleted (such a contact flags nothing and is flagged by nothing).
+    deleted: Vec<bool>,
+    /// The hash of each live contact's name key, with its position.
+    hashed: Vec<(u64, usize)>,
+}
+
+impl Flagger {
+    /// Scans up to `max` more contacts of `grouping` (over `store`); true once all are.
+    pub(super) fn scan_some(
+        &mut self,
+        store: &ContactStore,
+        grouping: &Grouping,
+        max: usize,
+    ) -> bool {
+        let count = grouping.ends.len();
+        let end = self.next.saturating_add(max).min(count);
         let mut head = Head::default();
-        let mut ids: Vec<&str> = Vec::with_capacity(grouping.ends.len());
-        let mut deleted: Vec<bool> = Vec::with_capacity(grouping.ends.len());
-        let mut hashed: Vec<(u64, usize)> = Vec::new();
-        for position in 0..grouping.ends.len() {
-            let summary = Summary::of(store, Self::members(grouping, position), &mut head);
-            ids.push(summary.id);
-            deleted.push(summary.deleted);
+        for position in self.next..end {
+            let members = ContactList::members(grouping, position);
+            let summary = Summary::of(store, members, &mut head);
+            self.deleted.push(summary.deleted);
             if summary.deleted {
                 continue;
             }
             if let Some(hash) = summary.name_key_hash() {
-                hashed.push((hash, position));
+                self.hashed.push((hash, position));
             }
         }
+        self.next = end;
+        end >= count
+    }
 
+    /// Scans what is left, then returns the notes of every contact that has any, by position.
+    /// Each contact's notes are ordered by the other contact's position, then reason.
+    pub(super) fn finish(
+        mut self,
+        store: &ContactStore,
+        grouping: &Grouping,
+    ) -> HashMap<usize, Vec<DuplicateNote>> {
+        while !self.scan_some(store, grouping, usize::MAX) {}
+        let Flagger {
+            deleted,
+            mut hashed,
+            ..
+        } = self;
+        let mut head = Head::default();
         let mut found: HashMap<usize, Vec<(usize, MatchKind, String)>> = HashMap::new();
         let live = |position: usize| deleted.get(position).is_some_and(|d| !d);
         for (a, b, value) in grouping.refused.iter() {
@@ -67,7 +97,7 @@ impl ContactList {
             let mut keyed: Vec<(String, usize)> = run
                 .iter()
                 .filter_map(|&(_, position)| {
-                    let members = Self::members(grouping, position);
+                    let members = ContactList::members(grouping, position);
                     let summary = Summary::of(store, members, &mut head);
                     Some((summary.name_key()?, position))
                 })
@@ -91,7 +121,12 @@ impl ContactList {
             }
         }
 
-        let duplicates = found
+        // A merged contact's id is its first record's.
+        let id_of = |position: usize| {
+            let first = *ContactList::members(grouping, position).first()?;
+            Some(store.id(first).to_string())
+        };
+        found
             .into_iter()
             .map(|(position, mut list)| {
                 list.sort_by_key(|(other, kind, _)| (*other, kind_order(*kind)));
@@ -100,7 +135,7 @@ impl ContactList {
                     .into_iter()
                     .filter_map(|(other, reason, value)| {
                         Some(DuplicateNote {
-                            id: ids.get(other)?.to_string(),
+                            id: id_of(other)?,
                             reason,
                             value,
                         })
@@ -108,10 +143,7 @@ impl ContactList {
                     .collect();
                 (position, notes)
             })
-            .collect();
-        if let Some(grouping) = &mut self.grouping {
-            grouping.duplicates = duplicates;
-        }
+            .collect()
     }
 }
 

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::hash::Hasher;
 
 use super::keys::{email_key, phone_key_of, Who};
 use crate::model::{DuplicateNote, MatchKind};
@@ -38,8 +39,8 @@ pub(super) struct Link {
 
 /// Union-find over record indexes. The root of a group is always its smallest index, so the
 /// base of a merged contact is its first record in input order.
-struct Groups<'s> {
-    store: &'s ContactStore,
+#[derive(Debug)]
+struct Groups {
     parent: Vec<usize>,
     /// Per root: the first record of the group that has a name.
     named: Vec<Option<usize>>,
@@ -71,13 +72,12 @@ pub(super) struct Cut {
     pub(super) count: usize,
 }
 
-impl<'s> Groups<'s> {
-    fn new(store: &'s ContactStore) -> Groups<'s> {
+impl Groups {
+    fn new(count: usize) -> Groups {
         Groups {
-            store,
-            parent: (0..store.len()).collect(),
-            size: vec![1; store.len()],
-            named: vec![None; store.len()],
+            parent: (0..count).collect(),
+            size: vec![1; count],
+            named: vec![None; count],
             people: HashMap::new(),
         }
     }
@@ -102,7 +102,7 @@ impl<'s> Groups<'s> {
     /// the group keeps the people of both, a name that agrees with a kept one replacing it when
     /// it says more ("J Smith" then "John Smith" keeps John), so that a later record is compared
     /// with every person the group is known to hold, by their fullest name.
-    fn union(&mut self, a: usize, b: usize) -> Union {
+    fn union(&mut self, store: &ContactStore, a: usize, b: usize) -> Union {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
             return Union::Already;
@@ -124,8 +124,8 @@ impl<'s> Groups<'s> {
         let child_people = self.people.remove(&child);
         match (root_named, child_named) {
             (Some(_), Some(_)) => {
-                let mut kept = self.people_of(root);
-                let more = child_people.unwrap_or_else(|| self.people_of(child));
+                let mut kept = self.people_of(store, root);
+                let more = child_people.unwrap_or_else(|| self.people_of(store, child));
                 // Most joins are one person's records: nothing new to remember, and no entry
                 // (a group without one is its first named record's person).
                 let mut changed = self.people.contains_key(&root);
@@ -164,7 +164,7 @@ impl<'s> Groups<'s> {
     }
 
     /// The people the group of root `root` holds by its names (empty when it has no name).
-    fn people_of(&self, root: usize) -> Vec<Who> {
+    fn people_of(&self, store: &ContactStore, root: usize) -> Vec<Who> {
         if let Some(people) = self.people.get(&root) {
             return people.clone();
         }
@@ -172,7 +172,7 @@ impl<'s> Groups<'s> {
             return Vec::new();
         };
         let mut head = Head::default();
-        self.store.head(named, &mut head);
+        store.head(named, &mut head);
         Who::of(head.name).into_iter().collect()
     }
 
@@ -181,7 +181,7 @@ impl<'s> Groups<'s> {
     /// the other ([`Who::agrees_with`]). A group that refuses keeps its people in `people`: it is
     /// an anchor of a number shared by different people, compared again with every later record
     /// of that number (a switchboard's records were otherwise each read and folded 16 times).
-    fn names_compatible(&mut self, people: &[Who], other: usize) -> bool {
+    fn names_compatible(&mut self, store: &ContactStore, people: &[Who], other: usize) -> bool {
         let agree = |theirs: &[Who]| {
             people.is_empty()
                 || theirs.is_empty()
@@ -193,7 +193,7 @@ impl<'s> Groups<'s> {
         if let Some(theirs) = self.people.get(&root) {
             return agree(theirs);
         }
-        let theirs = self.people_of(root);
+        let theirs = self.people_of(store, root);
         let compatible = agree(&theirs);
         if !compatible {
             self.people.insert(root, theirs);
@@ -220,126 +220,170 @@ pub(super) struct Grouping {
     pub(super) duplicates: HashMap<usize, Vec<DuplicateNote>>,
 }
 
-impl Grouping {
-    /// Links the records of `store` (union-find over e-mail and phone keys) and lists them
-    /// group by group.
-    pub(super) fn new(store: &ContactStore) -> Grouping {
-        let count = store.len();
-        let mut groups = Groups::new(store);
-        let mut links: HashMap<usize, Link> = HashMap::new();
-        // Phone links refused because the names differ: (record, other record, number).
-        let mut refused: Vec<(usize, usize, String)> = Vec::new();
-        let mut by_email: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(count);
-        // The records a phone number can link to: the first, and (rarely: only records with
-        // names unrelated to the first's) more, kept apart so that the common entry is small.
-        let mut by_phone: HashMap<&str, u32> = HashMap::with_capacity(count);
-        let mut more_anchors: HashMap<u32, Vec<u32>> = HashMap::new();
-        // Per number (its first record): how many records it refused and flagged.
-        let mut refusals: HashMap<u32, u32> = HashMap::new();
-        // Per full group's root: what was kept apart, and the last record counted.
-        let mut cut: HashMap<usize, (Cut, usize)> = HashMap::new();
+/// Linking in progress: the records of a store linked one after another, in input order, a
+/// slice at a time ([`Linker::link_some`]), then listed group by group
+/// ([`Linker::into_grouping`]). It holds no borrow of the store between slices (its keys are
+/// hashes, see [`KeyIndex`]), so the store and the linking can live side by side until the end:
+/// what lets a page without a worker merge 100,000 contacts in tasks of a few milliseconds.
+#[derive(Debug)]
+pub(super) struct Linker {
+    groups: Groups,
+    /// The next record to link.
+    next: usize,
+    links: HashMap<usize, Link>,
+    /// Phone links refused because the names differ: (record, other record, number).
+    refused: Vec<(usize, usize, String)>,
+    by_email: KeyIndex,
+    /// The records a phone number can link to: the first (here), and (rarely: only records
+    /// with names unrelated to the first's) more, kept apart so that the common entry is small.
+    by_phone: KeyIndex,
+    more_anchors: HashMap<u32, Vec<u32>>,
+    /// Per number (its first record): how many records it refused and flagged.
+    refusals: HashMap<u32, u32>,
+    /// Per full group's root: what was kept apart, and the last record counted.
+    cut: HashMap<usize, (Cut, usize)>,
+}
 
-        let note_link =
-            |links: &mut HashMap<usize, Link>, a: usize, b: usize, kind: MatchKind, key: &str| {
-                for record in [a, b] {
-                    links.entry(record).or_insert_with(|| Link {
-                        kind,
-                        key: key.to_string(),
-                    });
-                }
-            };
+impl Linker {
+    /// A linking of the `count` records of a store, none linked yet.
+    pub(super) fn new(count: usize) -> Linker {
+        Linker {
+            groups: Groups::new(count),
+            next: 0,
+            links: HashMap::new(),
+            refused: Vec::new(),
+            by_email: KeyIndex::with_capacity(count),
+            by_phone: KeyIndex::with_capacity(count),
+            more_anchors: HashMap::new(),
+            refusals: HashMap::new(),
+            cut: HashMap::new(),
+        }
+    }
 
+    /// Links up to `max` more records of `store` (the store this linking was made for); true
+    /// once every record is linked.
+    pub(super) fn link_some(&mut self, store: &ContactStore, max: usize) -> bool {
+        let end = self.next.saturating_add(max).min(store.len());
         let mut head = Head::default();
-        for record in 0..count {
+        // The head of an earlier record, read again to check a key found by its hash.
+        let mut other = Head::default();
+        for record in self.next..end {
             store.head(record, &mut head);
-            let has_name = head.name[..4]
-                .iter()
-                .any(|part| part.is_some_and(|p| !trim(p).is_empty()));
-            if has_name {
-                if let Some(slot) = groups.named.get_mut(record) {
-                    *slot = Some(record);
-                }
+            self.link(store, record, &head, &mut other);
+        }
+        self.next = end;
+        end >= store.len()
+    }
+
+    fn link<'s>(
+        &mut self,
+        store: &'s ContactStore,
+        record: usize,
+        head: &Head<'_>,
+        other_head: &mut Head<'s>,
+    ) {
+        let groups = &mut self.groups;
+        let links = &mut self.links;
+        let has_name = head.name[..4]
+            .iter()
+            .any(|part| part.is_some_and(|p| !trim(p).is_empty()));
+        if has_name {
+            if let Some(slot) = groups.named.get_mut(record) {
+                *slot = Some(record);
             }
-            for address in &head.emails {
-                let Some(key) = email_key_borrowed(address) else {
-                    continue;
-                };
-                match by_email.entry(key) {
-                    Entry::Vacant(vacant) => {
-                        vacant.insert(record);
-                    }
-                    Entry::Occupied(occupied) => match groups.union(record, *occupied.get()) {
-                        Union::Joined => note_link(
-                            &mut links,
-                            record,
-                            *occupied.get(),
-                            MatchKind::Email,
-                            occupied.key(),
-                        ),
-                        Union::Full => note_cut(&mut groups, &mut cut, record, *occupied.get()),
+        }
+        for address in &head.emails {
+            let Some(key) = email_key_borrowed(address) else {
+                continue;
+            };
+            let has_key = |other: u32| {
+                store.head(other as usize, other_head);
+                other_head
+                    .emails
+                    .iter()
+                    .any(|address| email_key_borrowed(address).as_deref() == Some(&*key))
+            };
+            let Some(first) = self
+                .by_email
+                .first_or_insert(&key, index32(record), has_key)
+            else {
+                continue;
+            };
+            let first = first as usize;
+            match groups.union(store, record, first) {
+                Union::Joined => note_link(links, record, first, MatchKind::Email, &key),
+                Union::Full => note_cut(groups, &mut self.cut, record, first),
+                Union::Already => {}
+            }
+        }
+        for &(number, e164) in &head.phones {
+            let Some(key) = phone_key_of(number, e164) else {
+                continue;
+            };
+            let has_key = |other: u32| {
+                store.head(other as usize, other_head);
+                other_head
+                    .phones
+                    .iter()
+                    .any(|&(number, e164)| phone_key_of(number, e164) == Some(key))
+            };
+            let Some(first) = self.by_phone.first_or_insert(key, index32(record), has_key) else {
+                continue;
+            };
+            let more = self.more_anchors.get(&first).map_or(&[][..], Vec::as_slice);
+            let mut linked = false;
+            let mut refused_here = Vec::new();
+            let mut mine: Option<Vec<Who>> = None;
+            for other in std::iter::once(first).chain(more.iter().copied()) {
+                let other = other as usize;
+                let root = groups.find(record);
+                if groups.find(other) == root {
+                    linked = true;
+                    break;
+                }
+                let mine = mine.get_or_insert_with(|| groups.people_of(store, root));
+                if groups.names_compatible(store, mine, other) {
+                    match groups.union(store, record, other) {
+                        Union::Joined => note_link(links, record, other, MatchKind::Phone, key),
+                        Union::Full => note_cut(groups, &mut self.cut, record, other),
                         Union::Already => {}
-                    },
+                    }
+                    linked = true;
+                    break;
                 }
+                refused_here.push(other);
             }
-            for &(number, e164) in &head.phones {
-                let Some(key) = phone_key_of(number, e164) else {
-                    continue;
-                };
-                let first = match by_phone.entry(key) {
-                    Entry::Vacant(vacant) => {
-                        vacant.insert(index32(record));
-                        continue;
-                    }
-                    Entry::Occupied(occupied) => *occupied.get(),
-                };
-                let more = more_anchors.get(&first).map_or(&[][..], Vec::as_slice);
-                let mut linked = false;
-                let mut refused_here = Vec::new();
-                let mut mine: Option<Vec<Who>> = None;
-                for other in std::iter::once(first).chain(more.iter().copied()) {
-                    let other = other as usize;
-                    let root = groups.find(record);
-                    if groups.find(other) == root {
-                        linked = true;
-                        break;
-                    }
-                    let mine = mine.get_or_insert_with(|| groups.people_of(root));
-                    if groups.names_compatible(mine, other) {
-                        match groups.union(record, other) {
-                            Union::Joined => {
-                                note_link(&mut links, record, other, MatchKind::Phone, key);
-                            }
-                            Union::Full => note_cut(&mut groups, &mut cut, record, other),
-                            Union::Already => {}
-                        }
-                        linked = true;
-                        break;
-                    }
-                    refused_here.push(other);
+            if !linked {
+                let flagged = self.refusals.entry(first).or_insert(0);
+                if *flagged < MAX_FLAGGED_PER_NUMBER {
+                    *flagged += 1;
+                    self.refused.extend(
+                        refused_here
+                            .into_iter()
+                            .map(|other| (record, other, key.to_string())),
+                    );
                 }
-                if !linked {
-                    let flagged = refusals.entry(first).or_insert(0);
-                    if *flagged < MAX_FLAGGED_PER_NUMBER {
-                        *flagged += 1;
-                        refused.extend(
-                            refused_here
-                                .into_iter()
-                                .map(|other| (record, other, key.to_string())),
-                        );
-                    }
-                    let more = more_anchors.entry(first).or_default();
-                    if more.len() + 1 < MAX_PHONE_ANCHORS {
-                        more.push(index32(record));
-                    }
+                let more = self.more_anchors.entry(first).or_default();
+                if more.len() + 1 < MAX_PHONE_ANCHORS {
+                    more.push(index32(record));
                 }
             }
         }
-        drop(by_phone);
-        drop(more_anchors);
-        drop(refusals);
+    }
+
+    /// Links what is left, then lists the records group by group.
+    pub(super) fn into_grouping(mut self, store: &ContactStore) -> Grouping {
+        while !self.link_some(store, usize::MAX) {}
+        let Linker {
+            mut groups,
+            links,
+            refused,
+            cut,
+            ..
+        } = self;
+        let count = store.len();
         let mut cut: Vec<Cut> = cut.into_values().map(|(cut, _)| cut).collect();
         cut.sort_unstable_by_key(|cut| cut.root);
-        drop(by_email);
 
         // Number the groups in order of their first record, then list the records group by
         // group (a counting sort: no list per group).
@@ -405,10 +449,78 @@ impl Grouping {
     }
 }
 
+/// Remembers the first record of each key (an e-mail key, a phone key) by the key's 64-bit
+/// hash rather than by its text: the text would borrow the store (or be copied, an allocation a
+/// record), and a linking that stops between slices cannot hold a borrow. A hash found again is
+/// checked against the first record's own keys, read again from the store (so a key links only
+/// to a record that has it, whatever the hashes); a different key with the same hash, which
+/// takes about 2^32 keys to meet by chance, is remembered by its text in `spill`.
+#[derive(Debug, Default)]
+struct KeyIndex {
+    by_hash: HashMap<u64, u32>,
+    spill: HashMap<String, u32>,
+}
+
+impl KeyIndex {
+    fn with_capacity(count: usize) -> KeyIndex {
+        KeyIndex {
+            by_hash: HashMap::with_capacity(count),
+            spill: HashMap::new(),
+        }
+    }
+
+    /// The first record with `key`, when an earlier one had it (`has_key` says whether a
+    /// record has it); otherwise `record` becomes its first and the answer is `None`.
+    fn first_or_insert(
+        &mut self,
+        key: &str,
+        record: u32,
+        has_key: impl FnOnce(u32) -> bool,
+    ) -> Option<u32> {
+        // Fixed keys (`DefaultHasher::new`): a hash is only ever compared within one linking.
+        let mut hasher = std::hash::DefaultHasher::new();
+        hasher.write(key.as_bytes());
+        self.first_or_insert_hashed(hasher.finish(), key, record, has_key)
+    }
+
+    fn first_or_insert_hashed(
+        &mut self,
+        hash: u64,
+        key: &str,
+        record: u32,
+        has_key: impl FnOnce(u32) -> bool,
+    ) -> Option<u32> {
+        match self.by_hash.entry(hash) {
+            Entry::Vacant(vacant) => {
+                vacant.insert(record);
+                None
+            }
+            Entry::Occupied(occupied) if has_key(*occupied.get()) => Some(*occupied.get()),
+            Entry::Occupied(_) => match self.spill.entry(key.to_string()) {
+                Entry::Vacant(vacant) => {
+                    vacant.insert(record);
+                    None
+                }
+                Entry::Occupied(occupied) => Some(*occupied.get()),
+            },
+        }
+    }
+}
+
+/// Remembers, for each of two records, the first link that joined it to its group.
+fn note_link(links: &mut HashMap<usize, Link>, a: usize, b: usize, kind: MatchKind, key: &str) {
+    for record in [a, b] {
+        links.entry(record).or_insert_with(|| Link {
+            kind,
+            key: key.to_string(),
+        });
+    }
+}
+
 /// Counts `record` as kept apart from the full group of `other` (once, however many of its
 /// e-mails and phones lead there).
 fn note_cut(
-    groups: &mut Groups<'_>,
+    groups: &mut Groups,
     cut: &mut HashMap<usize, (Cut, usize)>,
     record: usize,
     other: usize,
@@ -445,5 +557,30 @@ fn email_key_borrowed(address: &str) -> Option<Cow<'_, str>> {
         (!trimmed.is_empty()).then_some(Cow::Borrowed(trimmed))
     } else {
         email_key(address).map(Cow::Owned)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_key_index_links_only_records_that_have_the_key_even_when_hashes_collide() {
+        let mut index = KeyIndex::default();
+        // Records 1 and 3 have "a@x"; 2 and 4 have "b@x", whose hash is made the same as a's.
+        let has = |record: u32, key: &str| match key {
+            "a@x" => record == 1 || record == 3,
+            _ => record == 2 || record == 4,
+        };
+        let mut find = |key: &str, record: u32| {
+            index.first_or_insert_hashed(7, key, record, |first| has(first, key))
+        };
+        assert_eq!(find("a@x", 1), None);
+        assert_eq!(find("b@x", 2), None, "a collision is not a match");
+        assert_eq!(find("a@x", 3), Some(1));
+        assert_eq!(find("b@x", 4), Some(2));
+        assert_eq!(index.spill.len(), 1);
     }
 }

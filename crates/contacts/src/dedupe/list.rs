@@ -1,7 +1,8 @@
 //! The list: contacts held compactly and grouped, each merged only when it is read.
 
 use super::absorb::{merge_group, merged_alone};
-use super::link::{Grouping, MAX_MERGED_RECORDS};
+use super::duplicates::Flagger;
+use super::link::{Grouping, Linker, MAX_MERGED_RECORDS};
 use crate::error::{Error, Problem};
 use crate::model::Contact;
 use crate::store::ContactStore;
@@ -26,13 +27,7 @@ impl ContactList {
 
     /// The records merged; see the module documentation for the rules.
     pub fn merged(store: ContactStore) -> ContactList {
-        let grouping = Grouping::new(&store);
-        let mut list = ContactList {
-            store,
-            grouping: Some(grouping),
-        };
-        list.flag_possible_duplicates();
-        list
+        Merging::new(store).finish()
     }
 
     /// What merging left undone: one [`Error::TooMany`] for each contact that reached
@@ -178,5 +173,81 @@ impl ContactList {
             (self.store.get(record), link)
         });
         merge_group(records)
+    }
+}
+
+/// A merge done a slice at a time, for a caller that must not hold the thread for long (a page
+/// without a worker: 100,000 contacts took one task of 130–260 ms there). [`Merging::step`]
+/// does the work of up to so many records and returns; [`Merging::finish`] does what is left
+/// and gives the list, exactly [`ContactList::merged`]'s.
+#[derive(Debug)]
+pub struct Merging {
+    store: ContactStore,
+    stage: Stage,
+}
+
+#[derive(Debug)]
+enum Stage {
+    /// Linking records (union-find over e-mail and phone keys). Boxed: one merge holds one.
+    Linking(Box<Linker>),
+    /// Scanning the merged contacts' name keys for possible duplicates.
+    Flagging(Grouping, Flagger),
+    /// Done: only [`Merging::finish`] is left.
+    Done(Grouping),
+}
+
+impl Merging {
+    /// A merge of the records of `store`, nothing done yet.
+    pub fn new(store: ContactStore) -> Merging {
+        let linker = Linker::new(store.len());
+        Merging {
+            store,
+            stage: Stage::Linking(Box::new(linker)),
+        }
+    }
+
+    /// Does the work of up to `records` more records (at least one); true once only
+    /// [`Merging::finish`] is left. A record costs a few microseconds; listing the groups at the
+    /// end of the linking, and the last step of flagging (sorting one hash a contact), cost
+    /// about as much as a few thousand records, in one step each.
+    pub fn step(&mut self, records: usize) -> bool {
+        let records = records.max(1);
+        let stage = std::mem::replace(&mut self.stage, Stage::Done(Grouping::default()));
+        self.stage = match stage {
+            Stage::Linking(mut linker) => {
+                if linker.link_some(&self.store, records) {
+                    Stage::Flagging((*linker).into_grouping(&self.store), Flagger::default())
+                } else {
+                    Stage::Linking(linker)
+                }
+            }
+            Stage::Flagging(mut grouping, mut flagger) => {
+                if flagger.scan_some(&self.store, &grouping, records) {
+                    grouping.duplicates = flagger.finish(&self.store, &grouping);
+                    Stage::Done(grouping)
+                } else {
+                    Stage::Flagging(grouping, flagger)
+                }
+            }
+            done @ Stage::Done(_) => done,
+        };
+        matches!(self.stage, Stage::Done(_))
+    }
+
+    /// Does what is left of the merge and returns the merged list.
+    pub fn finish(mut self) -> ContactList {
+        let grouping = loop {
+            match std::mem::replace(&mut self.stage, Stage::Done(Grouping::default())) {
+                Stage::Done(grouping) => break grouping,
+                stage => {
+                    self.stage = stage;
+                    self.step(usize::MAX);
+                }
+            }
+        };
+        ContactList {
+            store: self.store,
+            grouping: Some(grouping),
+        }
     }
 }
