@@ -11,7 +11,8 @@
 //! const engine = new Engine({ region: "US", merge: true });
 //! engine.beginFile("google.csv");            // then push(chunk) for each chunk of it
 //! engine.beginFile("phone.vcf");             // the next file of the same import
-//! const count = engine.finish();             // merging
+//! while (!engine.finishSome(20000)) { /* yield */ }  // merging, a slice at a time
+//! const count = engine.finish();             // or all at once
 //! while (!engine.packSome(2000)) { /* yield */ }
 //! const names = engine.names().split("\n");  // sorted with Intl.Collator by the caller
 //! const book = engine.pack(order);           // a picker::Book's bytes
@@ -25,8 +26,8 @@
 use std::hash::{Hash, Hasher};
 
 use contacts::{
-    json::JsonWriter, Contact, ImportList, Importer, MatchKind, Options, Problem, ProblemSummary,
-    EXAMPLES_PER_KIND,
+    json::JsonWriter, Contact, Finishing, ImportList, Importer, MatchKind, Options, Problem,
+    ProblemSummary, EXAMPLES_PER_KIND,
 };
 use picker::{BookBuilder, Duplicate, Entry, Merge, Reason};
 use serde::{Deserialize, Serialize};
@@ -58,6 +59,8 @@ pub struct Engine {
     merge: bool,
     /// While files are read.
     importer: Option<Importer>,
+    /// While the contacts are merged, a slice at a time ([`Engine::finish_some`]).
+    finishing: Option<Finishing>,
     /// Once [`Engine::finish`] has run.
     result: Option<ImportList>,
     /// The book being packed, and how many contacts are in it so far.
@@ -67,6 +70,8 @@ pub struct Engine {
     /// position: built by the first calls of [`Engine::pack_some`], then sorted.
     ids: Vec<(u64, u32)>,
     ids_sorted: bool,
+    /// The book packed by [`Engine::pack_kept`], until [`Engine::book_part`] has copied it.
+    kept_book: Vec<u8>,
 }
 
 /// Bytes, records and problems so far.
@@ -153,14 +158,33 @@ impl Engine {
     /// Ends the import: merges (unless turned off) and returns how many contacts there are.
     /// Again, it returns the same number.
     pub fn finish(&mut self) -> usize {
+        while !self.finish_some(usize::MAX) {}
+        self.count()
+    }
+
+    /// Ends the import a slice at a time: the merge's work of up to `records` more records
+    /// (a record costs a few microseconds; size `records` from the time the last call took).
+    /// True once the import is finished, as [`Engine::finish`] finishes it. For the page when
+    /// there is no worker, where merging 100,000 contacts at once was one task of 130–260 ms.
+    #[wasm_bindgen(js_name = finishSome)]
+    pub fn finish_some(&mut self, records: usize) -> bool {
         if let Some(importer) = self.importer.take() {
-            self.result = Some(importer.finish_list());
+            self.finishing = Some(importer.finish_in_steps());
+        }
+        let Some(finishing) = &mut self.finishing else {
+            return true;
+        };
+        if !finishing.step(records) {
+            return false;
+        }
+        if let Some(finishing) = self.finishing.take() {
+            self.result = Some(finishing.finish());
             self.builder = BookBuilder::new();
             self.packed = 0;
             self.ids = Vec::new();
             self.ids_sorted = false;
         }
-        self.count()
+        true
     }
 
     /// How many contacts (0 before [`Engine::finish`]).
@@ -269,6 +293,30 @@ impl Engine {
         builder.finish(order.as_deref())
     }
 
+    /// [`Engine::pack`] in steps, for the page without a worker (where packing and copying
+    /// 100,000 contacts' book out of the module at once was one task of about 50–100 ms):
+    /// packs the book and keeps it here, returning its length; [`Engine::book_part`] then
+    /// copies it out a part at a time.
+    #[wasm_bindgen(js_name = packKept)]
+    pub fn pack_kept(&mut self, order: Option<Vec<u32>>) -> usize {
+        self.kept_book = self.pack(order);
+        self.kept_book.len()
+    }
+
+    /// Up to `count` bytes of the book kept by [`Engine::pack_kept`], from `start` (empty past
+    /// its end). The last part frees the book.
+    #[wasm_bindgen(js_name = bookPart)]
+    pub fn book_part(&mut self, start: usize, count: usize) -> Vec<u8> {
+        let length = self.kept_book.len();
+        let start = start.min(length);
+        let end = start.saturating_add(count).min(length);
+        let part = self.kept_book.get(start..end).unwrap_or_default().to_vec();
+        if end >= length {
+            self.kept_book = Vec::new();
+        }
+        part
+    }
+
     /// Bytes, records and problems so far: `{bytes, records, problems}`.
     pub fn progress(&self) -> JsValue {
         to_js(&self.progress_of())
@@ -328,20 +376,23 @@ impl Engine {
             region,
             merge,
             importer: None,
+            finishing: None,
             result: None,
             builder: BookBuilder::new(),
             packed: 0,
             ids: Vec::new(),
             ids_sorted: false,
+            kept_book: Vec::new(),
         }
     }
 
     /// Bytes, records and problems so far.
     pub fn progress_of(&self) -> Progress {
-        let progress = match (&self.importer, &self.result) {
-            (Some(importer), _) => importer.progress(),
-            (None, Some(result)) => result.progress,
-            (None, None) => contacts::Progress::default(),
+        let progress = match (&self.importer, &self.finishing, &self.result) {
+            (Some(importer), _, _) => importer.progress(),
+            (None, Some(finishing), _) => finishing.progress(),
+            (None, None, Some(result)) => result.progress,
+            (None, None, None) => contacts::Progress::default(),
         };
         Progress {
             bytes: progress.bytes,

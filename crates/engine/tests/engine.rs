@@ -183,6 +183,32 @@ fn several_files_are_merged_as_the_command_line_merges_them() {
             }
         }
     }
+    // Merged a few records at a time (the page without a worker), the same book and JSON,
+    // progress kept meanwhile.
+    let mut whole = engine(&files, Some("US"), true, 64 * 1024);
+    let mut sliced = Engine::with(Some("US".to_string()), true);
+    for (name, bytes) in &files {
+        sliced.begin_file(name);
+        sliced.push(bytes);
+    }
+    let mut slices = 1;
+    assert!(!sliced.finish_some(3));
+    // The last file read to its end: the figures stay while merging.
+    let read = sliced.progress_of();
+    assert_eq!(read.records, whole.progress_of().records);
+    while !sliced.finish_some(3) {
+        assert_eq!(sliced.progress_of(), read);
+        assert_eq!(sliced.count(), 0, "no contacts before the merge is done");
+        slices += 1;
+    }
+    assert!(slices as u64 > read.records / 3, "{slices} slices");
+    assert_eq!(sliced.finish(), whole.count());
+    assert_eq!(
+        received_without_chosen(&sliced),
+        received_without_chosen(&whole)
+    );
+    assert_eq!(sliced.pack(None), whole.pack(None));
+
     // John Doe is one contact from four files, and says where each record came from.
     let mut engine = engine(&files, Some("US"), true, 64 * 1024);
     let book = packed(&mut engine);
