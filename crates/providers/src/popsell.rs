@@ -13,12 +13,13 @@
 
 use std::collections::BTreeMap;
 
-use contacts::Contact;
+use contacts::{Contact, ContactList, ContactStore};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::answer;
 use crate::error::{Error, Result};
+use crate::gather::{Gatherer, ImportedContacts};
 use crate::job::{Imported, Job, Phase};
 use crate::transport::{encode, with_query, Request, Transport};
 
@@ -198,22 +199,26 @@ impl PopsellSync {
             .iter()
             .filter_map(|c| c.updated_at.as_deref().and_then(parse_date))
             .max();
-        let mut imported = Imported::default();
-        let fetched = job.finish_contacts(SOURCE, raw, &mut imported.problems);
-        let mut deleted = Vec::new();
-        let mut without_id = Vec::new();
-        for contact in fetched {
+        let mut gatherer = Gatherer::new(job.options(), SOURCE);
+        gatherer.add(raw);
+        let (fetched, problems) = gatherer.finish();
+        // The sync state keeps the live contacts as values, by Id (it is written to a file
+        // between runs); what this run returns is held compactly, as every import's contacts.
+        let mut deleted = ContactStore::new();
+        let mut without_id = ContactStore::new();
+        for contact in fetched.iter() {
             match contact.source_id.clone() {
                 Some(id) if contact.deleted => {
                     self.contacts.remove(&id);
-                    deleted.push(contact);
+                    deleted.push(&contact);
                 }
                 Some(id) => {
                     self.contacts.insert(id, contact);
                 }
-                None => without_id.push(contact),
+                None => without_id.push(&contact),
             }
         }
+        drop(fetched);
         if let Some(newest) = newest {
             if self.last_sync.as_ref().is_none_or(|last| &newest > last) {
                 self.last_sync = Some(newest);
@@ -221,9 +226,18 @@ impl PopsellSync {
         } else if self.last_sync.is_none() {
             self.last_sync = since;
         }
-        imported.contacts = self.contacts.values().cloned().collect();
-        imported.contacts.extend(without_id);
-        imported.contacts.extend(deleted);
+        let mut live = ContactStore::new();
+        for contact in self.contacts.values() {
+            live.push(contact);
+        }
+        for contact in without_id.iter() {
+            live.push(&contact);
+        }
+        let imported = Imported {
+            contacts: ImportedContacts::new(ContactList::plain(live), ContactList::plain(deleted)),
+            problems,
+            ..Imported::default()
+        };
         let count = imported.contacts.len() as u64;
         job.report(Phase::Done, Some(count), Some(count));
         Ok(imported)
@@ -450,8 +464,8 @@ mod tests {
         let second =
             block_on(state.sync(&client, &mut job, None)).unwrap_or_else(|e| panic!("{e}"));
         assert!(urls.borrow()[1].ends_with("&date=2015-12-06+08%3A00%3A00"));
+        let second = second.contacts.into_vec();
         let ids: Vec<(Option<&str>, bool)> = second
-            .contacts
             .iter()
             .map(|c| (c.source_id.as_deref(), c.deleted))
             .collect();
