@@ -132,6 +132,21 @@ impl Client {
         job: &mut Job<'_, T>,
         since: Option<&str>,
     ) -> Result<Vec<Contact>> {
+        let records = self.fetch_records(job, since).await?;
+        Ok(records
+            .iter()
+            .map(contacts::json::popsell_contact)
+            .collect())
+    }
+
+    /// Fetches the records modified after `since`, as the answer's JSON objects. The whole book
+    /// is one answer: a sync maps them one at a time and lets each go once it is stored, so
+    /// the raw values of the whole book and its JSON tree are never held together.
+    async fn fetch_records<T: Transport>(
+        &self,
+        job: &mut Job<'_, T>,
+        since: Option<&str>,
+    ) -> Result<Vec<Value>> {
         let url = build_url(
             &self.template,
             &self.customer_id,
@@ -139,7 +154,7 @@ impl Client {
             since,
         )?;
         job.get(Request::get(url), |answer| {
-            let value = match answer::json(answer, "Popsell answer") {
+            let mut value = match answer::json(answer, "Popsell answer") {
                 Ok(value) => value,
                 Err(_) if !answer.is_success() => return Err(crate::job::status_error(answer)),
                 Err(error) => return Err(error),
@@ -159,13 +174,15 @@ impl Client {
             if !answer.is_success() {
                 return Err(crate::job::status_error(answer));
             }
-            let Some(list) = value.get("Contacts") else {
+            let Some(list) = value.get_mut("Contacts") else {
                 return Err(Error::malformed("Popsell answer has no Contacts"));
             };
-            Ok(contacts::json::ensure_array(list)
-                .into_iter()
-                .map(contacts::json::popsell_contact)
-                .collect())
+            // `ensure_array`'s reading (null: none; one object: one record), owned.
+            Ok(match list.take() {
+                Value::Array(records) => records,
+                Value::Null => Vec::new(),
+                record => vec![record],
+            })
         })
         .await
     }
@@ -194,13 +211,16 @@ impl PopsellSync {
     ) -> Result<Imported> {
         job.report(Phase::Fetching, None, None);
         let since = since.map(str::to_string).or_else(|| self.last_sync.clone());
-        let raw = client.fetch(job, since.as_deref()).await?;
-        let newest = raw
-            .iter()
-            .filter_map(|c| c.updated_at.as_deref().and_then(parse_date))
-            .max();
+        let records = client.fetch_records(job, since.as_deref()).await?;
+        let mut newest = None;
         let mut gatherer = Gatherer::new(job.options(), SOURCE);
-        gatherer.add(raw);
+        // Each record's tree is freed as soon as its contact is stored.
+        for record in records {
+            let raw = contacts::json::popsell_contact(&record);
+            drop(record);
+            newest = newest.max(raw.updated_at.as_deref().and_then(parse_date));
+            gatherer.add([raw]);
+        }
         let (fetched, problems) = gatherer.finish();
         // The sync state keeps the live contacts as values, by Id (it is written to a file
         // between runs); what this run returns is held compactly, as every import's contacts.
