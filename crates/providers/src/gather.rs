@@ -120,7 +120,8 @@ impl ImportedContacts {
         &self.live
     }
 
-    /// The contacts listed last: those soft-deleted at the source.
+    /// The contacts listed last: those soft-deleted at the source. (A Popsell contact deleted
+    /// without an Id cannot be taken out of the sync's book, and is listed with the others.)
     pub fn deleted(&self) -> &ContactList {
         &self.deleted
     }
