@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::answer;
 use crate::error::{Error, Result};
+use crate::gather::Gatherer;
 use crate::job::{Effect, Imported, Job, Phase};
 use crate::transport::{form, join, with_query, BasicAuth, Request, Response, Transport};
 
@@ -179,17 +180,21 @@ impl Client {
         let by_password = matches!(request.access, Access::Password { .. });
         self.wait_until_complete(job, &begun.import_id, by_password)
             .await?;
-        let mut page = self.fetch_all(job, &begun.import_id).await?;
-        let mut imported = Imported {
-            user_id: page.user_id.take().or(begun.user_id),
-            echo: page.echo.take().or(begun.echo),
-            ..Imported::default()
+        let mut gatherer = Gatherer::new(job.options(), SOURCE);
+        let page = self
+            .fetch_each(job, &begun.import_id, |contacts| gatherer.add(contacts))
+            .await?;
+        let (contacts, problems) = gatherer.finish();
+        let owner = page
+            .owner
+            .and_then(|owner| Gatherer::one(job.options(), SOURCE, owner));
+        let imported = Imported {
+            contacts,
+            problems,
+            owner,
+            user_id: page.user_id.or(begun.user_id),
+            echo: page.echo.or(begun.echo),
         };
-        imported.contacts = job.finish_contacts(SOURCE, page.contacts, &mut imported.problems);
-        if let Some(owner) = page.owner {
-            let mut ignored = Vec::new();
-            imported.owner = job.finish_contacts(SOURCE, vec![owner], &mut ignored).pop();
-        }
         let count = imported.contacts.len() as u64;
         job.report(Phase::Done, Some(count), Some(count));
         Ok(imported)
@@ -296,12 +301,16 @@ impl Client {
         .await
     }
 
-    /// Fetches every page. A 404 (not ready) is polled again, at most once a second, until the
-    /// job's deadline.
-    pub async fn fetch_all<T: Transport>(
+    /// Fetches every page, handing each page's contacts to `each` as it arrives rather than
+    /// keeping them: an import normalizes and stores them compactly at once, so the raw values
+    /// of a whole address book are never held together. Returns the rest of what the pages
+    /// said (owner, total, `user_id`, `echo`), with no contacts. A 404 (not ready) is polled
+    /// again, at most once a second, until the job's deadline.
+    pub async fn fetch_each<T: Transport>(
         &self,
         job: &mut Job<'_, T>,
         import_id: &str,
+        mut each: impl FnMut(Vec<contacts::Contact>),
     ) -> Result<Page> {
         let page_size = job.options().page_size.max(1);
         let mut all = Page::default();
@@ -316,7 +325,7 @@ impl Client {
             all.owner = page.owner.or(all.owner.take());
             all.user_id = page.user_id.or(all.user_id.take());
             all.echo = page.echo.or(all.echo.take());
-            all.contacts.extend(page.contacts);
+            each(page.contacts);
             start += received;
             job.report(Phase::Fetching, Some(start), all.total);
             let more = match all.total {

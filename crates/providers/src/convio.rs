@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::answer;
 use crate::error::{Error, Result};
+use crate::gather::Gatherer;
 use crate::job::{Effect, Imported, Job, Phase};
 use crate::transport::{form, with_query, Request, Response, Transport};
 
@@ -153,9 +154,17 @@ impl Client {
         }
         job.set_message(None);
         job.report(Phase::Fetching, None, None);
+        // One answer holds the whole book: its raw contacts are stored compactly as soon as it
+        // is read.
         let raw = self.contacts(job, &started.job_id).await?;
-        let mut imported = Imported::default();
-        imported.contacts = job.finish_contacts(SOURCE, raw, &mut imported.problems);
+        let mut gatherer = Gatherer::new(job.options(), SOURCE);
+        gatherer.add(raw);
+        let (contacts, problems) = gatherer.finish();
+        let imported = Imported {
+            contacts,
+            problems,
+            ..Imported::default()
+        };
         let count = imported.contacts.len() as u64;
         job.report(Phase::Done, Some(count), Some(count));
         Ok(imported)
@@ -450,7 +459,9 @@ mod tests {
         assert_eq!(consent.as_deref(), Some("https://oauth/42"));
         assert_eq!(imported.contacts.len(), 1);
         assert_eq!(
-            imported.contacts[0]
+            imported
+                .contacts
+                .get(0)
                 .emails
                 .first()
                 .map(|e| e.address.as_str()),

@@ -22,6 +22,8 @@ use std::time::Duration;
 
 use contacts::{Contact, NormalizeOptions, Problem};
 
+use crate::gather::ImportedContacts;
+
 use crate::error::{Error, Result};
 use crate::transport::{Request, Response, Transport};
 
@@ -417,42 +419,6 @@ impl<'a, T: Transport> Job<'a, T> {
             self.sleep(wait).await?;
         }
     }
-
-    /// Normalizes and stamps freshly mapped contacts. Each contact's position (1-based, across
-    /// all pages) stands in for a line number in problems. Contacts with nothing usable are
-    /// dropped with a problem; the rest are merged when the options ask for it.
-    pub(crate) fn finish_contacts(
-        &self,
-        source: &str,
-        raw: Vec<Contact>,
-        problems: &mut Vec<Problem>,
-    ) -> Vec<Contact> {
-        let mut live = Vec::new();
-        let mut deleted = Vec::new();
-        for (index, mut contact) in raw.into_iter().enumerate() {
-            let position = u32::try_from(index + 1).unwrap_or(u32::MAX);
-            for error in contacts::normalize::contact(&mut contact, &self.options.normalize) {
-                problems.push(Problem::new(source, position, error));
-            }
-            if contact.is_empty() && !contact.deleted {
-                let error =
-                    contacts::Error::MalformedRecord("no name, e-mail, phone or address".into());
-                problems.push(Problem::new(source, position, error));
-                continue;
-            }
-            contacts::stamp(&mut contact, source, None);
-            if contact.deleted {
-                deleted.push(contact);
-            } else {
-                live.push(contact);
-            }
-        }
-        if self.options.merge {
-            live = contacts::merge(live);
-        }
-        live.extend(deleted);
-        live
-    }
 }
 
 /// Statuses that say "try again later": 408, 429 and every 5xx.
@@ -477,10 +443,10 @@ pub(crate) fn status_error(answer: &Response) -> Error {
 }
 
 /// What an import produced.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Imported {
-    /// The normalized contacts (soft-deleted ones last, with `deleted: true`).
-    pub contacts: Vec<Contact>,
+    /// The normalized contacts, held compactly (soft-deleted ones last, with `deleted: true`).
+    pub contacts: ImportedContacts,
     /// Records that could not be used, or values that were rejected.
     pub problems: Vec<Problem>,
     /// The address book's owner (the visitor), when the provider says who it is.

@@ -4,6 +4,7 @@
 //!
 //! ```text
 //!   client (cloudsponge, convio, popsell, constant_contact, xmlapi)
+//!     ├─ gather        each page normalized and stored compactly as it arrives → ImportedContacts
 //!     └─ job::Job      polling floor, deadline, cancel, retries by what a request does, progress
 //!          └─ transport::Transport + Clock
 //!               ├─ native::ReqwestTransport   (CLI, server: talks to the provider)
@@ -19,12 +20,14 @@ pub mod cloudsponge;
 pub mod constant_contact;
 pub mod convio;
 mod error;
+mod gather;
 pub mod job;
 pub mod popsell;
 pub mod transport;
 pub mod xmlapi;
 
 pub use error::{Error, Result};
+pub use gather::ImportedContacts;
 pub use job::{CancelToken, Effect, Imported, Job, JobOptions, Phase, Progress};
 pub use transport::{BasicAuth, Clock, Method, Request, Response, Transport};
 

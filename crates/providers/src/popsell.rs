@@ -13,12 +13,13 @@
 
 use std::collections::BTreeMap;
 
-use contacts::Contact;
+use contacts::{Contact, ContactList, ContactStore};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::answer;
 use crate::error::{Error, Result};
+use crate::gather::{Gatherer, ImportedContacts};
 use crate::job::{Imported, Job, Phase};
 use crate::transport::{encode, with_query, Request, Transport};
 
@@ -131,6 +132,21 @@ impl Client {
         job: &mut Job<'_, T>,
         since: Option<&str>,
     ) -> Result<Vec<Contact>> {
+        let records = self.fetch_records(job, since).await?;
+        Ok(records
+            .iter()
+            .map(contacts::json::popsell_contact)
+            .collect())
+    }
+
+    /// Fetches the records modified after `since`, as the answer's JSON objects. The whole book
+    /// is one answer: a sync maps them one at a time and lets each go once it is stored, so
+    /// the raw values of the whole book and its JSON tree are never held together.
+    async fn fetch_records<T: Transport>(
+        &self,
+        job: &mut Job<'_, T>,
+        since: Option<&str>,
+    ) -> Result<Vec<Value>> {
         let url = build_url(
             &self.template,
             &self.customer_id,
@@ -138,7 +154,7 @@ impl Client {
             since,
         )?;
         job.get(Request::get(url), |answer| {
-            let value = match answer::json(answer, "Popsell answer") {
+            let mut value = match answer::json(answer, "Popsell answer") {
                 Ok(value) => value,
                 Err(_) if !answer.is_success() => return Err(crate::job::status_error(answer)),
                 Err(error) => return Err(error),
@@ -158,13 +174,15 @@ impl Client {
             if !answer.is_success() {
                 return Err(crate::job::status_error(answer));
             }
-            let Some(list) = value.get("Contacts") else {
+            let Some(list) = value.get_mut("Contacts") else {
                 return Err(Error::malformed("Popsell answer has no Contacts"));
             };
-            Ok(contacts::json::ensure_array(list)
-                .into_iter()
-                .map(contacts::json::popsell_contact)
-                .collect())
+            // `ensure_array`'s reading (null: none; one object: one record), owned.
+            Ok(match list.take() {
+                Value::Array(records) => records,
+                Value::Null => Vec::new(),
+                record => vec![record],
+            })
         })
         .await
     }
@@ -193,27 +211,34 @@ impl PopsellSync {
     ) -> Result<Imported> {
         job.report(Phase::Fetching, None, None);
         let since = since.map(str::to_string).or_else(|| self.last_sync.clone());
-        let raw = client.fetch(job, since.as_deref()).await?;
-        let newest = raw
-            .iter()
-            .filter_map(|c| c.updated_at.as_deref().and_then(parse_date))
-            .max();
-        let mut imported = Imported::default();
-        let fetched = job.finish_contacts(SOURCE, raw, &mut imported.problems);
-        let mut deleted = Vec::new();
-        let mut without_id = Vec::new();
-        for contact in fetched {
+        let records = client.fetch_records(job, since.as_deref()).await?;
+        let mut newest = None;
+        let mut gatherer = Gatherer::new(job.options(), SOURCE);
+        // Each record's tree is freed as soon as its contact is stored.
+        for record in records {
+            let raw = contacts::json::popsell_contact(&record);
+            drop(record);
+            newest = newest.max(raw.updated_at.as_deref().and_then(parse_date));
+            gatherer.add([raw]);
+        }
+        let (fetched, problems) = gatherer.finish();
+        // The sync state keeps the live contacts as values, by Id (it is written to a file
+        // between runs); what this run returns is held compactly, as every import's contacts.
+        let mut deleted = ContactStore::new();
+        let mut without_id = ContactStore::new();
+        for contact in fetched.iter() {
             match contact.source_id.clone() {
                 Some(id) if contact.deleted => {
                     self.contacts.remove(&id);
-                    deleted.push(contact);
+                    deleted.push(&contact);
                 }
                 Some(id) => {
                     self.contacts.insert(id, contact);
                 }
-                None => without_id.push(contact),
+                None => without_id.push(&contact),
             }
         }
+        drop(fetched);
         if let Some(newest) = newest {
             if self.last_sync.as_ref().is_none_or(|last| &newest > last) {
                 self.last_sync = Some(newest);
@@ -221,9 +246,18 @@ impl PopsellSync {
         } else if self.last_sync.is_none() {
             self.last_sync = since;
         }
-        imported.contacts = self.contacts.values().cloned().collect();
-        imported.contacts.extend(without_id);
-        imported.contacts.extend(deleted);
+        let mut live = ContactStore::new();
+        for contact in self.contacts.values() {
+            live.push(contact);
+        }
+        for contact in without_id.iter() {
+            live.push(&contact);
+        }
+        let imported = Imported {
+            contacts: ImportedContacts::new(ContactList::plain(live), ContactList::plain(deleted)),
+            problems,
+            ..Imported::default()
+        };
         let count = imported.contacts.len() as u64;
         job.report(Phase::Done, Some(count), Some(count));
         Ok(imported)
@@ -450,8 +484,8 @@ mod tests {
         let second =
             block_on(state.sync(&client, &mut job, None)).unwrap_or_else(|e| panic!("{e}"));
         assert!(urls.borrow()[1].ends_with("&date=2015-12-06+08%3A00%3A00"));
+        let second = second.contacts.into_vec();
         let ids: Vec<(Option<&str>, bool)> = second
-            .contacts
             .iter()
             .map(|c| (c.source_id.as_deref(), c.deleted))
             .collect();

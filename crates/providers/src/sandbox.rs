@@ -32,6 +32,9 @@ mod tree;
 mod util;
 mod xmlapi;
 
+#[cfg(test)]
+pub(crate) use popsell::raw_contact as popsell_raw_contact;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};

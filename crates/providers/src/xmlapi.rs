@@ -20,6 +20,7 @@ use contacts::{Contact, Label};
 
 use crate::answer;
 use crate::error::{Error, Result};
+use crate::gather::Gatherer;
 use crate::job::{Effect, Imported, Job, Phase};
 use crate::transport::{BasicAuth, Request, Response, Transport};
 
@@ -327,30 +328,47 @@ impl Client {
         self.list_pages(job, filter, true).await
     }
 
-    /// Every page of `contact.list`; `report` says whether each page is a progress report (an
-    /// import) or not (an upsert's look-up, whose progress is the contacts sent).
+    /// Every page of `contact.list`, collected; `report` says whether each page is a progress
+    /// report (an import) or not (an upsert's look-up, whose progress is the contacts sent).
     async fn list_pages<T: Transport>(
         &self,
         job: &mut Job<'_, T>,
         filter: &Filter,
         report: bool,
     ) -> Result<Vec<Contact>> {
-        let per_page = job.options().page_size.clamp(1, MAX_PER_PAGE);
         let mut all = Vec::new();
+        self.list_each(job, filter, report, |page| all.extend(page))
+            .await?;
+        Ok(all)
+    }
+
+    /// Every page of `contact.list`, each page's contacts handed to `each` as it arrives rather
+    /// than kept: an import normalizes and stores them compactly at once, so the raw values of
+    /// a whole book are never held together.
+    async fn list_each<T: Transport>(
+        &self,
+        job: &mut Job<'_, T>,
+        filter: &Filter,
+        report: bool,
+        mut each: impl FnMut(Vec<Contact>),
+    ) -> Result<()> {
+        let per_page = job.options().page_size.clamp(1, MAX_PER_PAGE);
+        let mut seen = 0u64;
         let mut page = 1u64;
         loop {
             let answer = self.list_page(job, filter, page, per_page).await?;
             let received = answer.contacts.len();
-            all.extend(answer.contacts);
+            seen += received as u64;
+            each(answer.contacts);
             if report {
-                job.report(Phase::Fetching, Some(all.len() as u64), answer.total);
+                job.report(Phase::Fetching, Some(seen), answer.total);
             }
             let more = match answer.pages {
                 Some(pages) => page < pages,
                 None => received == per_page as usize,
             };
             if received == 0 || !more {
-                return Ok(all);
+                return Ok(());
             }
             page += 1;
         }
@@ -363,9 +381,15 @@ impl Client {
         filter: &Filter,
     ) -> Result<Imported> {
         job.report(Phase::Fetching, Some(0), None);
-        let raw = self.list_all(job, filter).await?;
-        let mut imported = Imported::default();
-        imported.contacts = job.finish_contacts(SOURCE, raw, &mut imported.problems);
+        let mut gatherer = Gatherer::new(job.options(), SOURCE);
+        self.list_each(job, filter, true, |page| gatherer.add(page))
+            .await?;
+        let (contacts, problems) = gatherer.finish();
+        let imported = Imported {
+            contacts,
+            problems,
+            ..Imported::default()
+        };
         let count = imported.contacts.len() as u64;
         job.report(Phase::Done, Some(count), Some(count));
         Ok(imported)

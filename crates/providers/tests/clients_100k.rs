@@ -134,8 +134,8 @@ fn one_hundred_thousand_contacts_through_every_protocol() {
             book_emails(sandbox.book(BookOf::CloudSponge)),
             || {
                 let imported = import!(job => client.import(job, &request));
-                let emails = imported.contacts.iter().map(first_email).collect();
-                exported = imported.contacts;
+                let emails = imported.contacts.iter().map(|c| first_email(&c)).collect();
+                exported = imported.contacts.into_vec();
                 emails
             },
         );
@@ -176,7 +176,7 @@ fn one_hundred_thousand_contacts_through_every_protocol() {
             })
             .expect("runtime")
             .expect("import");
-            imported.contacts.iter().map(first_email).collect()
+            imported.contacts.iter().map(|c| first_email(&c)).collect()
         });
     }
 

@@ -98,7 +98,7 @@ fn password_import(
 fn check_cloudsponge_book(sandbox: &BlockingSandbox, imported: &Imported) {
     let book = sandbox.book(BookOf::CloudSponge);
     assert_eq!(imported.contacts.len(), book.len(), "every contact, once");
-    assert_same_emails_in_order(&book, &imported.contacts);
+    assert_same_emails_in_order(&book, &imported.contacts.iter().collect::<Vec<_>>());
     assert_eq!(imported.user_id.as_deref(), Some("user-7"));
     assert_eq!(imported.echo.as_deref(), Some("echo-me"));
     assert!(imported.owner.is_some(), "the owner record arrives");
@@ -213,7 +213,7 @@ fn cloudsponge_consent_allowed_imports_the_book() {
     let imported = consent_import(&sandbox, "allow").expect("import");
     let book = sandbox.book(BookOf::CloudSponge);
     assert_eq!(imported.contacts.len(), book.len());
-    assert_same_emails_in_order(&book, &imported.contacts);
+    assert_same_emails_in_order(&book, &imported.contacts.iter().collect::<Vec<_>>());
     assert_eq!(sandbox.stats().too_fast_polls, 0);
 }
 
@@ -332,7 +332,7 @@ fn popsell_full_then_incremental_sync_applies_updates_and_soft_deletes() {
             .expect("full sync")
     };
     assert_eq!(sync.contacts.len(), live.len(), "every live contact, once");
-    assert_unique_source_ids(&first.contacts);
+    assert_unique_source_ids(&first.contacts.iter().collect::<Vec<_>>());
     assert!(sync.last_sync.is_some());
 
     // Popsell ids are `P` + the 6-digit book index.
@@ -499,7 +499,7 @@ fn xmlapi_lists_every_page_and_upserts() {
             .expect("import")
     };
     assert_eq!(imported.contacts.len(), 230);
-    assert_unique_source_ids(&imported.contacts);
+    assert_unique_source_ids(&imported.contacts.iter().collect::<Vec<_>>());
     let pages = sandbox
         .stats()
         .operations

@@ -84,7 +84,7 @@ fn cloudsponge_import(sandbox: &BlockingSandbox, format: cloudsponge::Format) {
         .map(|c| c.emails.first().map(|e| e.address.trim().to_lowercase()))
         .collect();
     assert_eq!(
-        lower_emails(&imported.contacts),
+        lower_emails(&imported.contacts.iter().collect::<Vec<_>>()),
         expected,
         "cloudsponge {format:?}: every contact once, in order"
     );
@@ -119,7 +119,7 @@ fn check_convio(sandbox: &BlockingSandbox, imported: &Imported) {
         .iter()
         .filter_map(|c| c.emails.first().map(|e| e.address.trim().to_lowercase()))
         .collect();
-    let mut received: Vec<String> = lower_emails(&imported.contacts)
+    let mut received: Vec<String> = lower_emails(&imported.contacts.iter().collect::<Vec<_>>())
         .into_iter()
         .map(|e| e.expect("every Convio contact has an e-mail"))
         .collect();

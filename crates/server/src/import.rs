@@ -199,7 +199,12 @@ pub fn run_import(args: Args) -> anyhow::Result<ExitCode> {
         stderr.is_terminal(),
         &mut stderr.lock(),
     )?;
-    let deleted = imported.contacts.iter().filter(|c| c.deleted).count();
+    // Counted over every contact, not as the length of the deleted list: a Popsell contact
+    // deleted without an Id stays among the live ones. Each is lent in turn, not kept.
+    let mut deleted = 0usize;
+    imported
+        .contacts
+        .for_each(|c| deleted += usize::from(c.deleted));
     eprintln!(
         "{name}: {} contacts ({deleted} deleted at the source), {} problems",
         imported.contacts.len(),

@@ -179,6 +179,14 @@ fn record(c: &GeneratedContact) -> Record {
     }
 }
 
+/// `c` as the Popsell client reads it from an answer (raw, not normalized): for tests of what
+/// the client does with a whole book, without a server.
+#[cfg(test)]
+pub(crate) fn raw_contact(c: &GeneratedContact) -> contacts::Contact {
+    let value = serde_json::to_value(record(c)).unwrap_or_default();
+    contacts::json::popsell_contact(&value)
+}
+
 /// Applies a change; see [`PopsellEdit`].
 pub(crate) fn touch(
     shared: &Shared,
