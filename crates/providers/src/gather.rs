@@ -74,18 +74,17 @@ impl Gatherer {
     }
 
     /// The contacts (live ones merged when the options asked for it, deleted ones after them)
-    /// and the problems met on the way.
-    ///
-    /// What merging could not fold ([`ContactList::problems`], a person past
-    /// [`contacts::MAX_MERGED_RECORDS`] records) is not among the problems: those name the
-    /// record by its stamped line, which provider contacts do not have, so they would point at
-    /// "line 0". The contacts themselves are all there, as with `contacts::merge`.
-    pub(crate) fn finish(self) -> (ImportedContacts, Vec<Problem>) {
+    /// and the problems met on the way, with what merging could not fold
+    /// ([`ContactList::problems`]: a person past [`contacts::MAX_MERGED_RECORDS`] records, the
+    /// rest kept as contacts of their own). Provider contacts have no line: those problems
+    /// name the records by id, on line 0.
+    pub(crate) fn finish(mut self) -> (ImportedContacts, Vec<Problem>) {
         let live = if self.merge {
             ContactList::merged(self.live)
         } else {
             ContactList::plain(self.live)
         };
+        self.problems.extend(live.problems());
         let contacts = ImportedContacts::new(live, ContactList::plain(self.deleted));
         (contacts, self.problems)
     }
@@ -279,6 +278,36 @@ mod tests {
             );
             assert_eq!(gathered.into_vec(), expected, "into_vec, merge {merge}");
         }
+    }
+
+    #[test]
+    fn a_person_past_the_merge_limit_is_reported_by_id_not_lost() {
+        let options = JobOptions {
+            merge: true,
+            ..JobOptions::default()
+        };
+        let total = contacts::MAX_MERGED_RECORDS + 3;
+        let mut gatherer = Gatherer::new(&options, "cloudsponge");
+        gatherer.add((0..total).map(|n| Contact {
+            source_id: Some(format!("c{n}")),
+            emails: vec![contacts::Email {
+                address: "max@power.example".into(),
+                ..contacts::Email::default()
+            }],
+            ..Contact::default()
+        }));
+        let (gathered, problems) = gatherer.finish();
+        assert_eq!(gathered.len(), 4, "one full contact, three kept apart");
+        let [problem] = problems.as_slice() else {
+            panic!("{problems:?}");
+        };
+        assert_eq!((problem.code, problem.line), ("too_many", 0));
+        assert!(
+            problem.message.contains("the contact of cloudsponge (id ")
+                && problem.message.contains("3 more records"),
+            "{}",
+            problem.message
+        );
     }
 
     #[test]

@@ -37,21 +37,34 @@ impl ContactList {
         let Some(grouping) = &self.grouping else {
             return Vec::new();
         };
+        // A record by its file and line; one without a line (a provider's) by its source and
+        // id, its problem on line 0 ("not known").
         let place = |record: usize| {
             let contact = self.store.get(record);
-            let line = contact.sources.first().and_then(|p| p.line).unwrap_or(0);
-            (contact.source, line)
+            match contact.sources.first().and_then(|p| p.line) {
+                Some(line) => (format!("{}:{line}", contact.source), contact.source, line),
+                None => (
+                    format!("{} (id {})", contact.source, contact.id),
+                    contact.source,
+                    0,
+                ),
+            }
         };
         grouping
             .cut
             .iter()
             .map(|cut| {
-                let (base_source, base_line) = place(cut.root);
-                let (source, line) = place(cut.first);
+                let (base, _, _) = place(cut.root);
+                let (this, source, line) = place(cut.first);
+                let this = if line == 0 {
+                    format!(" ({this})")
+                } else {
+                    String::new()
+                };
                 let error = Error::TooMany(format!(
-                    "the contact of {base_source}:{base_line} merges {MAX_MERGED_RECORDS} records, \
-                     the most one contact holds: {} more records sharing its e-mails or phones, \
-                     from this one on, were kept as contacts of their own",
+                    "the contact of {base} merges {MAX_MERGED_RECORDS} records, the most one \
+                     contact holds: {} more records sharing its e-mails or phones, from this \
+                     one{this} on, were kept as contacts of their own",
                     cut.count
                 ));
                 Problem::new(source, line, error)
