@@ -8,7 +8,6 @@
 //! `any_ascii`) also turn CJK names into Latin guesses, which would make unrelated names equal.
 
 use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
 
 use super::nicknames::same_given;
 use crate::model::{Address, Name, Phone};
@@ -76,9 +75,7 @@ pub(crate) fn fold(text: &str) -> String {
         }
         return out;
     }
-    for c in text.nfd() {
-        fold_char(c, &mut out);
-    }
+    crate::normalize::canonical::nfd(text, |c| fold_char(c, &mut out));
     out
 }
 
@@ -363,6 +360,7 @@ pub(crate) fn name_completeness_of(parts: [Option<&str>; 6]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::UnicodeNormalization;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
