@@ -225,7 +225,9 @@ pub(crate) fn name_key(name: &Name, organization: Option<&str>) -> Option<String
     if tokens.is_empty() {
         tokens = display_tokens(name);
     }
-    tokens.sort();
+    // Unstable: equal strings are indistinguishable, so the result is the same, and the
+    // engine's code for an unstable sort is about half that of a stable one.
+    tokens.sort_unstable();
     tokens.dedup();
     match tokens.len() {
         0 => None,

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::model::{
     Address, Contact, DuplicateNote, Email, Label, MatchKind, MergeNote, Name, Phone, Provenance,
@@ -280,14 +280,15 @@ fn list<T>(value: &Value, item: impl Fn(&Value) -> Result<T>) -> Result<Vec<T>> 
 }
 
 fn extra(value: &Value) -> Result<BTreeMap<String, Value>> {
-    match value {
-        Value::Object(map) => Ok(entries(map)),
-        other => Err(invalid_type(other, "a map")),
+    let Value::Object(map) = value else {
+        return Err(invalid_type(value, "a map"));
+    };
+    // Inserted one at a time, as serde does (`collect` would sort them first: code of its own).
+    let mut extra = BTreeMap::new();
+    for (key, value) in map {
+        extra.insert(key.clone(), value.clone());
     }
-}
-
-fn entries(map: &Map<String, Value>) -> BTreeMap<String, Value> {
-    map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    Ok(extra)
 }
 
 fn index(value: &Value) -> Result<usize> {
@@ -329,7 +330,7 @@ fn invalid_type(value: &Value, expected: &str) -> String {
 mod tests {
     use super::*;
     use crate::walk::Walk;
-    use serde_json::json;
+    use serde_json::{json, Map};
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
