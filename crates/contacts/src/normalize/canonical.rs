@@ -22,7 +22,7 @@ fn decomposed(text: &str) -> Vec<(u8, char)> {
         decompose_canonical(c, |d| {
             let class = canonical_combining_class(d);
             if class == 0 {
-                out[run..].sort_by_key(|&(class, _)| class);
+                order_marks(&mut out[run..]);
                 out.push((0, d));
                 run = out.len();
             } else {
@@ -30,8 +30,14 @@ fn decomposed(text: &str) -> Vec<(u8, char)> {
             }
         });
     }
-    out[run..].sort_by_key(|&(class, _)| class);
+    order_marks(&mut out[run..]);
     out
+}
+
+/// Sorts a run of non-starters by class, stably (in one function: two closures would be two
+/// copies of the sort's code).
+fn order_marks(run: &mut [(u8, char)]) {
+    run.sort_by_key(|&(class, _)| class);
 }
 
 /// `text` in NFD, a character at a time (as `text.nfd()` gives them).
