@@ -18,6 +18,7 @@
 //! document. Every contact is reported at the 1-based line where its object starts.
 
 mod cloudsponge;
+mod native;
 mod offsets;
 mod read;
 mod serialize;

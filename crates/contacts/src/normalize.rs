@@ -16,6 +16,7 @@
 //!   rule, so that a hostile record costs no more than a full one) and reported as
 //!   [`Error::TooMany`] naming the field.
 
+pub(crate) mod canonical;
 pub mod date;
 pub mod email;
 pub mod label;

@@ -30,7 +30,7 @@ use contacts::{
     ProblemSummary, EXAMPLES_PER_KIND,
 };
 use picker::{BookBuilder, Duplicate, Entry, Merge, Reason};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "testing")]
@@ -44,13 +44,43 @@ pub use testing::{memory_bytes, normalize_json, FileImport};
 const IDS_PER_ENTRY: usize = 64;
 
 /// The options of [`Engine::new`]: `{region?, merge?}`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 struct EngineOptions {
     /// Default phone region (ISO 3166, `"US"`).
     region: Option<String>,
     /// Merge records of the same person (default true).
     merge: Option<bool>,
+}
+
+impl EngineOptions {
+    /// The options in `options`, read as `serde_wasm_bindgen::from_value` read them into a
+    /// `#[serde(default)]` struct: `null` or `undefined` (or a missing key) for none, and
+    /// `None` when `options` is not an object or a key holds a value of another type (the
+    /// caller then takes the defaults for both). By hand because serde's error path for a JS
+    /// number links core's float formatting, about 20 KB of the module (BENCHMARKS.md).
+    fn of(options: &JsValue) -> Option<EngineOptions> {
+        if options.is_undefined() || options.is_null() {
+            return Some(EngineOptions::default());
+        }
+        if !options.is_object() {
+            return None;
+        }
+        let get = |key: &str| js_sys::Reflect::get(options, &JsValue::from_str(key)).ok();
+        let nullish = |value: &JsValue| value.is_undefined() || value.is_null();
+        let region = get("region")?;
+        let region = if nullish(&region) {
+            None
+        } else {
+            Some(region.as_string()?)
+        };
+        let merge = get("merge")?;
+        let merge = if nullish(&merge) {
+            None
+        } else {
+            Some(merge.as_bool()?)
+        };
+        Some(EngineOptions { region, merge })
+    }
 }
 
 /// One import: files in, a packed book and the chosen contacts' JSON out. See the crate
@@ -118,11 +148,7 @@ impl Engine {
     /// records of the same person, within and across files. Anything else is ignored.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Engine {
-        let options: EngineOptions = if options.is_undefined() || options.is_null() {
-            EngineOptions::default()
-        } else {
-            serde_wasm_bindgen::from_value(options).unwrap_or_default()
-        };
+        let options = EngineOptions::of(&options).unwrap_or_default();
         Engine::with(options.region, options.merge.unwrap_or(true))
     }
 
@@ -541,4 +567,81 @@ fn position_of(table: &[(u64, u32)], list: &contacts::ContactList, id: &str) -> 
         .take_while(|&&(h, _)| h == hash)
         .map(|&(_, position)| position)
         .find(|&position| list.id(position as usize) == id)
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use js_sys::{Array, Object, Reflect};
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    /// What the options were read with before: serde_wasm_bindgen into a derived struct.
+    #[derive(Debug, Default, serde::Deserialize)]
+    #[serde(default)]
+    struct Derived {
+        region: Option<String>,
+        merge: Option<bool>,
+    }
+
+    fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+        let object = Object::new();
+        for (key, value) in pairs {
+            Reflect::set(&object, &JsValue::from_str(key), value).unwrap();
+        }
+        object.into()
+    }
+
+    #[test]
+    fn options_read_as_serde_wasm_bindgen_read_them() {
+        let values = [
+            JsValue::from_str("CH"),
+            JsValue::from_str(""),
+            JsValue::TRUE,
+            JsValue::FALSE,
+            JsValue::NULL,
+            JsValue::UNDEFINED,
+            JsValue::from_f64(1.5),
+            Array::new().into(),
+            Object::new().into(),
+        ];
+        let mut cases = vec![
+            JsValue::UNDEFINED,
+            JsValue::NULL,
+            JsValue::from_str("US"),
+            JsValue::from_f64(3.0),
+            JsValue::TRUE,
+            Array::of1(&JsValue::from_str("US")).into(),
+            Object::new().into(),
+            object(&[("other", JsValue::from_str("x"))]),
+        ];
+        for region in &values {
+            for merge in &values {
+                cases.push(object(&[
+                    ("region", region.clone()),
+                    ("merge", merge.clone()),
+                ]));
+            }
+            cases.push(object(&[("region", region.clone())]));
+            cases.push(object(&[("merge", region.clone())]));
+        }
+        // A key inherited from the prototype counts, as it did.
+        let proto: Object = object(&[("region", JsValue::from_str("FR"))]).unchecked_into();
+        let heir: JsValue = Object::create(&proto).into();
+        cases.push(heir);
+        for case in cases {
+            let ours = EngineOptions::of(&case).unwrap_or_default();
+            let theirs: Derived = if case.is_undefined() || case.is_null() {
+                Derived::default()
+            } else {
+                serde_wasm_bindgen::from_value(case.clone()).unwrap_or_default()
+            };
+            assert_eq!(
+                (ours.region, ours.merge),
+                (theirs.region, theirs.merge),
+                "{case:?}"
+            );
+        }
+    }
 }

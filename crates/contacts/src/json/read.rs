@@ -245,7 +245,7 @@ pub(super) fn map_item(item: &Value, shape: Option<Shape>) -> Result<Contact, Er
         Some(Shape::Popsell) => Ok(popsell_contact(item)),
         Some(Shape::Convio) => Ok(convio_contact(item)),
         Some(Shape::ContactPicker) => Ok(contact_picker_contact(item)),
-        Some(Shape::Native) => serde_json::from_value::<Contact>(item.clone()).map_err(|e| {
+        Some(Shape::Native) => super::native::contact(item).map_err(|e| {
             Error::MalformedRecord(format!("not a contact of this crate's schema: {e}"))
         }),
         None => Err(Error::MalformedRecord(

@@ -21,7 +21,9 @@
 
 use std::borrow::Cow;
 
-use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+use unicode_normalization::{is_nfc_quick, IsNormalized};
+
+use super::canonical;
 
 use super::{label, text};
 use crate::error::Error;
@@ -82,7 +84,7 @@ fn normalize_clean(value: &str) -> Result<Cow<'_, str>, &'static str> {
     // NFC before any rule looks at the text: a rule that sees "te\u{301}" on one pass and "té"
     // on the next would make normalizing twice differ (fuzz-found, with the pipe rule).
     if !(value.is_ascii() || is_nfc_quick(value.chars()) == IsNormalized::Yes) {
-        let composed: String = value.nfc().collect();
+        let composed = canonical::nfc(value);
         return normalize_composed(&composed).map(|a| Cow::Owned(a.into_owned()));
     }
     normalize_composed(value)
@@ -172,7 +174,7 @@ fn validate(address: &str) -> Result<Cow<'_, str>, &'static str> {
     // NFC first, so that what is checked is what is returned: composition can turn one
     // accepted character into a letter plus a combining mark (fuzz-found: U+0B5D).
     if !(address.is_ascii() || is_nfc_quick(address.chars()) == IsNormalized::Yes) {
-        let composed: String = address.nfc().collect();
+        let composed = canonical::nfc(address);
         return validate_nfc(&composed).map(|a| Cow::Owned(a.into_owned()));
     }
     validate_nfc(address)
@@ -304,7 +306,7 @@ fn normalize_domain(domain: &str) -> Cow<'_, str> {
     let composed: String = if is_nfc_quick(domain.chars()) == IsNormalized::Yes {
         domain.to_string()
     } else {
-        domain.nfc().collect()
+        canonical::nfc(domain)
     };
     Cow::Owned(composed.to_lowercase())
 }

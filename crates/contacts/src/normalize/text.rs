@@ -5,7 +5,9 @@
 //! native and wasm32 builds produce the same bytes. The common case (short ASCII without
 //! doubled spaces) is checked first and leaves the string untouched, without allocating.
 
-use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+use unicode_normalization::{is_nfc_quick, IsNormalized};
+
+use super::canonical;
 
 use crate::error::Error;
 
@@ -143,7 +145,7 @@ fn nfc(s: String) -> String {
     } else if let Some(composed) = nfc_simple(&s) {
         composed
     } else {
-        s.nfc().collect()
+        canonical::nfc(&s)
     }
 }
 
@@ -331,6 +333,7 @@ pub fn note(field: &mut Option<String>, name: &str, errors: &mut Vec<Error>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::UnicodeNormalization;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
