@@ -132,21 +132,23 @@ impl Client {
         job: &mut Job<'_, T>,
         since: Option<&str>,
     ) -> Result<Vec<Contact>> {
-        let records = self.fetch_records(job, since).await?;
-        Ok(records
-            .iter()
-            .map(contacts::json::popsell_contact)
-            .collect())
+        self.fetch_each(job, since, Vec::new, |contacts, record| {
+            contacts.push(contacts::json::popsell_contact(&record));
+        })
+        .await
     }
 
-    /// Fetches the records modified after `since`, as the answer's JSON objects. The whole book
-    /// is one answer: a sync maps them one at a time and lets each go once it is stored, so
-    /// the raw values of the whole book and its JSON tree are never held together.
-    async fn fetch_records<T: Transport>(
+    /// Fetches the records modified after `since` and hands each of the answer's JSON objects
+    /// to `add`, into what `start` makes (afresh for every attempt: an answer cut short is
+    /// asked for again, and what was read of it is dropped). The whole book is one answer: it
+    /// is read a record at a time ([`read_answer`]), so its JSON tree is never built whole.
+    async fn fetch_each<T: Transport, R>(
         &self,
         job: &mut Job<'_, T>,
         since: Option<&str>,
-    ) -> Result<Vec<Value>> {
+        start: impl Fn() -> R,
+        mut add: impl FnMut(&mut R, Value),
+    ) -> Result<R> {
         let url = build_url(
             &self.template,
             &self.customer_id,
@@ -154,15 +156,15 @@ impl Client {
             since,
         )?;
         job.get(Request::get(url), |answer| {
-            let mut value = match answer::json(answer, "Popsell answer") {
-                Ok(value) => value,
+            let mut gathered = start();
+            let head = match read_answer(&answer.text(), &mut |record| add(&mut gathered, record)) {
+                Ok(head) => head,
                 Err(_) if !answer.is_success() => return Err(crate::job::status_error(answer)),
-                Err(error) => return Err(error),
+                Err(e) => return Err(Error::malformed(format!("Popsell answer: not JSON ({e})"))),
             };
-            let succeeded = value.get("IsSuccessfull").and_then(Value::as_bool);
-            if succeeded == Some(false) {
-                let code = answer::text(value.get("ErrorCode"));
-                let message = answer::text(value.get("ErrorMessage"));
+            if head.succeeded == Some(false) {
+                let code = answer::text(head.code.as_ref());
+                let message = answer::text(head.message.as_ref());
                 return Err(match code.as_deref() {
                     Some("401") | Some("403") => Error::Unauthorized { message },
                     _ => Error::Provider {
@@ -174,18 +176,178 @@ impl Client {
             if !answer.is_success() {
                 return Err(crate::job::status_error(answer));
             }
-            let Some(list) = value.get_mut("Contacts") else {
+            if !head.has_contacts {
                 return Err(Error::malformed("Popsell answer has no Contacts"));
-            };
-            // `ensure_array`'s reading (null: none; one object: one record), owned.
-            Ok(match list.take() {
-                Value::Array(records) => records,
-                Value::Null => Vec::new(),
-                record => vec![record],
-            })
+            }
+            Ok(gathered)
         })
         .await
     }
+}
+
+/// What Popsell's answer says besides its records.
+#[derive(Debug, Default)]
+struct AnswerHead {
+    /// `IsSuccessfull`, when it is a boolean.
+    succeeded: Option<bool>,
+    code: Option<Value>,
+    message: Option<Value>,
+    /// Whether there was a `Contacts` member at all.
+    has_contacts: bool,
+}
+
+/// Reads Popsell's answer, handing each record of `Contacts` to `each` as soon as it is read
+/// and keeping only the rest ([`AnswerHead`]): the book's JSON tree, about ten times its text,
+/// was the largest thing a Popsell import held (100,000 contacts: 570 MB of 780 before the
+/// compact store, BENCHMARKS.md). `Contacts` is read as `ensure_array` reads a list: null is
+/// none, one object is one record. The same JSON as `serde_json::from_str` accepts, or its
+/// error; when a member is given twice, each `Contacts` is read (a tree keeps the last).
+fn read_answer(text: &str, each: &mut dyn FnMut(Value)) -> serde_json::Result<AnswerHead> {
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::fmt;
+
+    struct Answer<'e> {
+        each: &'e mut dyn FnMut(Value),
+    }
+
+    impl<'de> DeserializeSeed<'de> for Answer<'_> {
+        type Value = AnswerHead;
+
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<AnswerHead, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Answer<'_> {
+        type Value = AnswerHead;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("Popsell's answer, an object")
+        }
+
+        // JSON that is not an object has no `Contacts` (what a tree's `get` found).
+        fn visit_unit<E>(self) -> Result<AnswerHead, E> {
+            Ok(AnswerHead::default())
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<AnswerHead, E> {
+            Ok(AnswerHead::default())
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<AnswerHead, E> {
+            Ok(AnswerHead::default())
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<AnswerHead, E> {
+            Ok(AnswerHead::default())
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<AnswerHead, E> {
+            Ok(AnswerHead::default())
+        }
+
+        fn visit_str<E>(self, _: &str) -> Result<AnswerHead, E> {
+            Ok(AnswerHead::default())
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AnswerHead, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(AnswerHead::default())
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnswerHead, A::Error> {
+            let mut head = AnswerHead::default();
+            while let Some(key) = map.next_key::<String>()? {
+                match key.as_str() {
+                    "IsSuccessfull" => head.succeeded = map.next_value::<Value>()?.as_bool(),
+                    "ErrorCode" => head.code = Some(map.next_value()?),
+                    "ErrorMessage" => head.message = Some(map.next_value()?),
+                    "Contacts" => {
+                        head.has_contacts = true;
+                        map.next_value_seed(Records {
+                            each: &mut *self.each,
+                        })?;
+                    }
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(head)
+        }
+    }
+
+    /// `Contacts`: null, an array of records, or one record.
+    struct Records<'e> {
+        each: &'e mut dyn FnMut(Value),
+    }
+
+    impl<'de> DeserializeSeed<'de> for Records<'_> {
+        type Value = ();
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Records<'_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the contacts: an array, an object or null")
+        }
+
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(record) = seq.next_element::<Value>()? {
+                (self.each)(record);
+            }
+            Ok(())
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+            let record = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+            (self.each)(record);
+            Ok(())
+        }
+
+        // Any other scalar is one record, as a tree's `ensure_array` made it one.
+        fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+            (self.each)(Value::Bool(v));
+            Ok(())
+        }
+
+        fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+            (self.each)(Value::from(v));
+            Ok(())
+        }
+
+        fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+            (self.each)(Value::from(v));
+            Ok(())
+        }
+
+        fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+            (self.each)(Value::from(v));
+            Ok(())
+        }
+
+        fn visit_str<E>(self, v: &str) -> Result<(), E> {
+            (self.each)(Value::from(v));
+            Ok(())
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let head = Answer { each }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(head)
 }
 
 /// What the picker holds of one customer's Popsell book between runs: the last sync time and
@@ -211,16 +373,18 @@ impl PopsellSync {
     ) -> Result<Imported> {
         job.report(Phase::Fetching, None, None);
         let since = since.map(str::to_string).or_else(|| self.last_sync.clone());
-        let records = client.fetch_records(job, since.as_deref()).await?;
-        let mut newest = None;
-        let mut gatherer = Gatherer::new(job.options(), SOURCE);
-        // Each record's tree is freed as soon as its contact is stored.
-        for record in records {
+        let options = job.options().clone();
+        // Each record is stored as soon as it is read, and its tree freed.
+        let start = || (Gatherer::new(&options, SOURCE), None);
+        let add = |(gatherer, newest): &mut (Gatherer, Option<String>), record: Value| {
             let raw = contacts::json::popsell_contact(&record);
             drop(record);
-            newest = newest.max(raw.updated_at.as_deref().and_then(parse_date));
+            *newest = newest
+                .take()
+                .max(raw.updated_at.as_deref().and_then(parse_date));
             gatherer.add([raw]);
-        }
+        };
+        let (gatherer, newest) = client.fetch_each(job, since.as_deref(), start, add).await?;
         let (fetched, problems) = gatherer.finish();
         // The sync state keeps the live contacts as values, by Id (it is written to a file
         // between runs); what this run returns is held compactly, as every import's contacts.
@@ -497,6 +661,76 @@ mod tests {
         assert_eq!(state.last_sync.as_deref(), Some("2016-01-02 00:00:00"));
         let token = token("k", "7");
         assert!(urls.borrow()[0].contains(&token));
+    }
+
+    /// What the answer's tree said: `IsSuccessfull`, `ErrorCode`, `ErrorMessage`, and the
+    /// records (`None`: no `Contacts`), or `None` when the text is not JSON.
+    type Reading = (
+        Option<bool>,
+        Option<Value>,
+        Option<Value>,
+        Option<Vec<Value>>,
+    );
+
+    fn read_as_tree(text: &str) -> Option<Reading> {
+        let mut value: Value = serde_json::from_str(text).ok()?;
+        let records = value.get_mut("Contacts").map(|list| match list.take() {
+            Value::Array(records) => records,
+            Value::Null => Vec::new(),
+            record => vec![record],
+        });
+        Some((
+            value.get("IsSuccessfull").and_then(Value::as_bool),
+            value.get("ErrorCode").cloned(),
+            value.get("ErrorMessage").cloned(),
+            records,
+        ))
+    }
+
+    fn read_streaming(text: &str) -> Option<Reading> {
+        let mut records = Vec::new();
+        let head = read_answer(text, &mut |record| records.push(record)).ok()?;
+        Some((
+            head.succeeded,
+            head.code,
+            head.message,
+            head.has_contacts.then_some(records),
+        ))
+    }
+
+    #[test]
+    fn the_answer_read_a_record_at_a_time_says_what_its_tree_said() {
+        let whole = format!(
+            r#"{{"IsSuccessfull": true, "ErrorCode": null, "Extra": {{"a": [1, 2]}}, "Contacts": [{}, {}]}}"#,
+            person("A1", "Aurélie", "2015-12-05 10:12:54", false),
+            person("B2", "Bob", "2016-01-01 00:00:00", true)
+        );
+        let mut texts: Vec<String> = vec![
+            whole.clone(),
+            r#"{"IsSuccessfull": true, "Contacts": null}"#.into(),
+            r#"{"Contacts": {"Id": "C3", "FirstName": "Chloé"}, "IsSuccessfull": true}"#.into(),
+            r#"{"Contacts": "one", "IsSuccessfull": "yes"}"#.into(),
+            r#"{"Contacts": [1, "two", null, [3]]}"#.into(),
+            r#"{"IsSuccessfull": false, "ErrorCode": 401, "ErrorMessage": "bad token"}"#.into(),
+            r#"{"IsSuccessfull": true}"#.into(),
+            r#"[{"Contacts": []}]"#.into(),
+            r#""Contacts""#.into(),
+            "null".into(),
+            "17".into(),
+            "".into(),
+            "<html>503</html>".into(),
+            format!("{whole} trailing"),
+            format!(" \n{whole}\n "),
+        ];
+        // Every cut of the whole answer, as a connection dropped mid-body gives.
+        texts.extend(
+            (0..whole.len())
+                .filter_map(|at| whole.get(..at))
+                .map(str::to_string),
+        );
+        for text in &texts {
+            assert_eq!(read_streaming(text), read_as_tree(text), "{text}");
+        }
     }
 
     #[test]
