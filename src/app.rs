@@ -522,7 +522,7 @@ pub fn App(props: &AppProps) -> Html {
         }
     });
     let panel = html! {
-        <section class={classes!("panel", modal.then_some("panel--modal"))} part="panel"
+        <section class={if modal { "panel panel--modal" } else { "panel" }} part="panel"
             lang={strings.locale().to_string()} aria-labelledby="cp-title">
             <header class="panel__header" part="header">
                 <h2 id="cp-title" class="panel__title" part="title">{ strings.get(title_key, &[]) }</h2>

@@ -58,11 +58,13 @@ pub fn ContactRow(props: &ContactRowProps) -> Html {
         let position = props.position;
         move |event: MouseEvent| on_click.emit((position, event.shift_key()))
     };
-    let class = classes!(
-        "option",
-        props.selected.then_some("option--selected"),
-        props.active.then_some("option--active"),
-    );
+    // A plain string: `classes!` would link an `IndexSet` and its hashing for three names.
+    let class = match (props.selected, props.active) {
+        (false, false) => "option",
+        (true, false) => "option option--selected",
+        (false, true) => "option option--active",
+        (true, true) => "option option--selected option--active",
+    };
     html! {
         <div role="option" id={option_id(props.index)} {class} part="option"
             aria-checked={if props.selected { "true" } else { "false" }}

@@ -90,7 +90,7 @@ pub fn FileDrop(props: &FileDropProps) -> Html {
     });
     html! {
         <div class="files">
-            <div class={classes!("dropzone", over.then_some("dropzone--over"))} part="dropzone"
+            <div class={if *over { "dropzone dropzone--over" } else { "dropzone" }} part="dropzone"
                 ondragover={ondragover.clone()} ondragenter={ondragover} {ondragleave} {ondrop}>
                 <Icon kind={IconKind::File} />
                 <p class="dropzone__text">{ strings.get("file.drop", &[]) }</p>
