@@ -54,6 +54,31 @@ function loadUi() {
   return ui;
 }
 
+/** Runs `task` when the page is idle (after 200 ms where `requestIdleCallback` is missing). */
+function whenIdle(task) {
+  (globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 200)))(task);
+}
+
+let intlWarmed = false;
+/**
+ * Makes the page's first `Intl.NumberFormat` while it is idle. The first one costs the page
+ * about 25 ms (the browser loads its number data; later ones cost nothing); unwarmed, that
+ * cost fell into the file input's change handler, as the import's progress wrote its first
+ * counts, and made it a 42–57 ms task (`scripts/bench-widget`, PROFILE=1).
+ */
+function warmUpIntl(locale) {
+  if (intlWarmed) return;
+  intlWarmed = true;
+  whenIdle(() => {
+    try {
+      new Intl.NumberFormat(locale).format(1);
+      new Intl.PluralRules(locale).select(1);
+    } catch {
+      // A locale Intl refuses: nothing to warm up.
+    }
+  });
+}
+
 /** The region of the first of the visitor's languages that names one: `fr-FR` → `FR`. */
 function regionFromLanguages(languages) {
   for (const tag of languages) {
@@ -95,8 +120,7 @@ export class ContactPickerElement extends HTMLElement {
     }
     if (this.options.mode === "modal") {
       // Closed until opened: load when the page is idle, so that open() is instant.
-      const idle = globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 200));
-      idle(() => this.isConnected && this.#ready().catch(() => {}));
+      whenIdle(() => this.isConnected && this.#ready().catch(() => {}));
     } else {
       this.#ready().catch(() => {});
     }
@@ -164,6 +188,7 @@ export class ContactPickerElement extends HTMLElement {
     this.#mounting ??= loadUi().then(
       (module) => {
         this.#widget = module.mount(this.#mount, this.#host(), this.options);
+        warmUpIntl(this.options.locale);
         return this.#widget;
       },
       (error) => {
