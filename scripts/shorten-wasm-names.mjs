@@ -4,7 +4,10 @@
 // the JS, and a 16-digit hash does not compress: 2.8 KB of the UI module's gzip and some of
 // the glue's (BENCHMARKS.md, first-load bytes). wasm-bindgen has no option for it.
 //
-//   node scripts/shorten-wasm-names.mjs <module.wasm> <glue.js>
+//   node scripts/shorten-wasm-names.mjs <module.wasm> <glue.js> [wasm-opt feature flags...]
+//
+// The feature flags are the caller's (`scripts/build-ui`): binaryen must be told what the
+// module uses, and the caller already says it for its own wasm-opt run.
 //
 // binaryen's `--minify-imports-and-exports-and-modules` renames them in the wasm and prints
 // the mapping; this script applies it to the glue, in place. It fails, leaving both files as
@@ -12,22 +15,18 @@
 // wasm-bindgen writing its glue differently), so a mismatch stops the build instead of
 // shipping a module that cannot be instantiated.
 import { execFileSync } from "node:child_process";
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const [wasmPath, gluePath] = process.argv.slice(2);
+const [wasmPath, gluePath, ...features] = process.argv.slice(2);
 if (!wasmPath || !gluePath) {
-  console.error("usage: shorten-wasm-names.mjs <module.wasm> <glue.js>");
+  console.error("usage: shorten-wasm-names.mjs <module.wasm> <glue.js> [wasm-opt feature flags...]");
   process.exit(2);
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wasmOpt = join(root, "node_modules/.bin/wasm-opt");
-const features = [
-  "--enable-bulk-memory", "--enable-mutable-globals", "--enable-nontrapping-float-to-int",
-  "--enable-sign-ext", "--enable-reference-types", "--enable-multivalue",
-];
 const shortened = `${wasmPath}.short`;
 const printed = execFileSync(
   wasmOpt,
@@ -74,8 +73,6 @@ renameSync(shortened, wasmPath);
 
 function fail(message) {
   console.error(`shorten-wasm-names: ${message}; nothing was changed`);
-  try {
-    execFileSync("rm", ["-f", shortened]);
-  } catch {}
+  rmSync(shortened, { force: true });
   process.exit(1);
 }
