@@ -1,12 +1,19 @@
-//! The interface's words: English and French built in, every string overridable by the host
-//! (`localeData`), plurals and numbers done by the browser's `Intl` (a language's plural rules
-//! and digit grouping are data we would otherwise have to ship).
+//! The interface's words: English built in, every other language (French ships with the
+//! widget) and every string the host changes given as overrides, plurals and numbers done by
+//! the browser's `Intl` (a language's plural rules and digit grouping are data we would
+//! otherwise have to ship).
 //!
 //! A string is a template with `{name}` placeholders. A counted string has one template per
 //! CLDR plural category, keyed `key.one`, `key.other` (and `key.few`, `key.many`... where a
 //! language needs them); the category comes from `Intl.PluralRules`, and `key.other` is the
 //! fallback. The host overrides any key: `configure({localeData: {"submit.other": "Invite {n}
 //! friends"}})`. The README lists the keys.
+//!
+//! Why French is not in this module: every byte here is on every page's first load, and an
+//! English page would carry French it never shows (1.6 KB gzip). French is
+//! `www/locales/fr.json`; the element loads it (as `locales/fr.js`, in parallel with this
+//! module) when the locale is French and passes it under the host's own overrides, so it
+//! reaches [`Strings`] the way a host's language would.
 
 use std::rc::Rc;
 
@@ -103,121 +110,23 @@ const EN: &[(&str, &str)] = &[
     ("error.retry", "Try again"),
 ];
 
-/// French.
-const FR: &[(&str, &str)] = &[
-    ("title", "Importer vos contacts"),
-    ("title.picker", "Choisir des contacts"),
-    ("close", "Fermer"),
-    ("menu.intro", "Où sont vos contacts ?"),
-    ("source.file", "Un fichier de contacts"),
-    ("source.file.hint", "CSV, vCard, JSON ou XML, lu sur cet appareil"),
-    ("source.device", "Les contacts de ce téléphone"),
-    ("source.device.hint", "Choisir dans le carnet d’adresses du téléphone"),
-    ("source.account.hint", "Se connecter à {brand}"),
-    ("file.title", "Importer un fichier de contacts"),
-    ("file.drop", "Déposez vos fichiers de contacts ici"),
-    ("file.or", "ou"),
-    ("file.choose", "Choisir des fichiers"),
-    ("file.formats", "CSV Google ou Outlook, vCard (.vcf), JSON ou XML. Plusieurs fichiers sont fusionnés."),
-    ("file.privacy", "Vos fichiers sont lus dans ce navigateur et ne sont jamais envoyés."),
-    ("back", "Retour"),
-    ("importing", "Import des contacts…"),
-    ("importing.file", "Lecture de {file} ({index} sur {count})"),
-    ("importing.records.one", "{n} contact lu"),
-    ("importing.records.other", "{n} contacts lus"),
-    ("importing.problems.one", "{n} problème"),
-    ("importing.problems.other", "{n} problèmes"),
-    ("cancel", "Annuler"),
-    ("search.label", "Rechercher des contacts"),
-    ("search.placeholder", "Nom, e-mail, téléphone ou société"),
-    ("select.all", "Tout sélectionner"),
-    ("select.none", "Tout désélectionner"),
-    ("sort.label", "Trier"),
-    ("sort.name", "Par nom"),
-    ("sort.source", "Ordre d’origine"),
-    ("selected.one", "{n} sélectionné"),
-    ("selected.other", "{n} sélectionnés"),
-    ("list.label", "Contacts"),
-    ("shown.one", "{shown} sur {n} contact"),
-    ("shown.other", "{shown} sur {n} contacts"),
-    ("no.results", "Aucun contact ne correspond à « {query} »."),
-    ("empty", "Aucun contact n’a été trouvé dans ce carnet d’adresses."),
-    ("limit", "Vous pouvez sélectionner jusqu’à {limit} contacts."),
-    ("emails.label", "Adresse e-mail à utiliser pour {name}"),
-    ("emails.count.other", "{n} e-mails"),
-    ("emails.none", "pas d’e-mail"),
-    ("merged", "fusionné"),
-    ("merged.from.one", "Fusion de {n} fiche :"),
-    ("merged.from.other", "Fusion de {n} fiches :"),
-    ("merged.first", "{record}"),
-    ("merged.note", "{record} : même {reason} {value}"),
-    ("record", "{source}, ligne {line}"),
-    ("reason.email", "e-mail"),
-    ("reason.phone", "numéro de téléphone"),
-    ("reason.name", "nom"),
-    ("duplicate", "doublon possible"),
-    ("duplicate.note", "Peut-être la même personne que {name} (même {reason})."),
-    ("details.title", "Détails de {name}"),
-    ("problems.skipped.one", "{n} fiche ignorée"),
-    ("problems.skipped.other", "{n} fiches ignorées"),
-    ("problems.fixed.one", "{n} valeur corrigée ou écartée"),
-    ("problems.fixed.other", "{n} valeurs corrigées ou écartées"),
-    ("problems.show", "Voir les lignes"),
-    ("problems.hide", "Masquer les lignes"),
-    ("problem.line", "{place} : {what}"),
-    ("problem.invalid_email", "l’adresse e-mail « {value} » n’est pas valide et a été écartée"),
-    ("problem.invalid_phone", "le numéro de téléphone « {value} » a été gardé tel quel"),
-    ("problem.malformed_record", "cette fiche n’a pas pu être lue et a été ignorée"),
-    ("problem.truncated", "le fichier se termine au milieu de cette fiche"),
-    ("problem.charset", "des caractères illisibles ont été remplacés"),
-    ("problem.too_long", "une valeur trop longue a été coupée"),
-    ("problem.too_many", "plus d’éléments qu’un contact ne peut en contenir : le surplus a été écarté ou gardé en contacts séparés"),
-    ("problem.json", "ce JSON n’a pas pu être lu"),
-    ("problem.xml", "ce XML n’a pas pu être lu"),
-    ("problem.source", "la source a signalé une erreur"),
-    ("problem.unknown_format", "ce n’est pas un fichier de contacts (vCard, CSV, JSON ou XML)"),
-    ("problem.empty", "aucun contact n’a été trouvé"),
-    ("submit.one", "Ajouter {n} contact"),
-    ("submit.other", "Ajouter {n} contacts"),
-    ("submit.zero", "Ajouter des contacts"),
-    ("done.one", "{n} contact ajouté."),
-    ("done.other", "{n} contacts ajoutés."),
-    ("done.again", "Choisir à nouveau"),
-    ("done.another", "Importer un autre carnet d’adresses"),
-    ("error.title", "L’import n’a pas abouti"),
-    ("error.read", "Ce fichier n’a pas pu être lu."),
-    ("error.empty", "Aucun contact n’a été trouvé."),
-    ("error.engine", "Le moteur d’import n’a pas pu démarrer."),
-    ("error.csp", "La politique de sécurité de cette page bloque WebAssembly, dont le sélecteur de contacts a besoin."),
-    ("error.device", "Les contacts du téléphone n’ont pas pu être ouverts."),
-    ("error.account", "L’import depuis {brand} passe par le serveur contact-picker de ce site, qui n’est pas installé sur cette page."),
-    ("error.retry", "Réessayer"),
-];
-
 /// The host's strings, by key, as given (a few at most: a list, which costs the module less
 /// than a map).
 pub type Overrides = Vec<(String, String)>;
 
-/// The strings of one language, with the host's overrides.
+/// The strings of one language: the overrides (the language's table and the host's own,
+/// merged by the element), then English.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Strings {
     locale: String,
-    table: &'static [(&'static str, &'static str)],
     overrides: Rc<Overrides>,
 }
 
 impl Strings {
-    /// The strings for `locale` (a BCP 47 tag): French for `fr*`, English otherwise.
+    /// The strings for `locale` (a BCP 47 tag, for `Intl`), `overrides` first.
     pub fn new(locale: &str, overrides: Rc<Overrides>) -> Strings {
-        let language = locale.split(['-', '_']).next().unwrap_or("");
-        let table = if language.eq_ignore_ascii_case("fr") {
-            FR
-        } else {
-            EN
-        };
         Strings {
             locale: locale.to_string(),
-            table,
             overrides,
         }
     }
@@ -231,10 +140,7 @@ impl Strings {
         if let Some((_, text)) = self.overrides.iter().rev().find(|(k, _)| k == key) {
             return Some(text);
         }
-        let find = |table: &'static [(&'static str, &'static str)]| {
-            table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
-        };
-        find(self.table).or_else(|| find(EN))
+        EN.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
 
     /// True when `key` has a text (the host's, this language's or English).
@@ -309,6 +215,18 @@ fn format_number(locale: &str, n: usize) -> String {
 mod tests {
     use super::*;
 
+    /// The French table as the element passes it (`www/locales/fr.json`).
+    fn french() -> Rc<Overrides> {
+        let table: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(include_str!("../www/locales/fr.json")).unwrap();
+        Rc::new(
+            table
+                .into_iter()
+                .map(|(key, text)| (key, text.as_str().unwrap().to_string()))
+                .collect(),
+        )
+    }
+
     #[test]
     fn templates_are_filled_and_unknown_names_kept() {
         assert_eq!(fill("{a} and {b}", &[("a", "x"), ("b", "y")]), "x and y");
@@ -319,7 +237,7 @@ mod tests {
     #[test]
     fn french_and_english_plurals() {
         let en = Strings::new("en-US", Rc::default());
-        let fr = Strings::new("fr-FR", Rc::default());
+        let fr = Strings::new("fr-FR", french());
         assert_eq!(en.count("selected", 1, &[]), "1 selected");
         assert_eq!(en.count("submit", 2, &[]), "Add 2 contacts");
         assert_eq!(fr.count("submit", 0, &[]), "Ajouter 0 contact");
@@ -332,22 +250,32 @@ mod tests {
         let en = Strings::new("en", Rc::new(overrides));
         assert_eq!(en.count("submit", 5, &[]), "Invite 5 friends");
         assert_eq!(en.count("submit", 1, &[]), "Add 1 contact");
-        let fr = Strings::new("fr", Rc::default());
+        let mut french_and_host = (*french()).clone();
+        french_and_host.retain(|(key, _)| key != "emails.count.other");
+        french_and_host.push(("submit.other".to_string(), "Inviter {n} amis".to_string()));
+        let fr = Strings::new("fr", Rc::new(french_and_host));
         assert_eq!(fr.count("emails.count", 2, &[]), "2 e-mails");
+        assert_eq!(fr.count("submit", 5, &[]), "Inviter 5 amis");
+        assert_eq!(fr.get("close", &[]), "Fermer");
     }
 
     #[test]
-    fn every_french_key_exists_in_english() {
-        for (key, _) in FR {
+    fn every_french_key_exists_in_english_and_every_english_text_in_french() {
+        let french = french();
+        for (key, text) in french.iter() {
             assert!(
                 EN.iter().any(|(k, _)| k == key),
                 "{key} has no English text"
             );
+            assert!(!text.is_empty(), "{key} is empty in French");
         }
         for (key, _) in EN {
             let counted = key.ends_with(".one") || key.ends_with(".zero");
             if !counted {
-                assert!(FR.iter().any(|(k, _)| k == key), "{key} has no French text");
+                assert!(
+                    french.iter().any(|(k, _)| k == key),
+                    "{key} has no French text"
+                );
             }
         }
     }

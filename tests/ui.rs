@@ -408,7 +408,10 @@ async fn a_selection_limit_says_so_and_holds() {
 
 #[wasm_bindgen_test]
 async fn the_french_interface_counts_in_french() {
-    let (root, _host, _widget) = picker_with_book(&[("locale", "fr-FR".into())]).await;
+    // The element passes French as strings (it loads `locales/fr.js`); so does this test.
+    let french = js_sys::JSON::parse(include_str!("../www/locales/fr.json")).unwrap();
+    let (root, _host, _widget) =
+        picker_with_book(&[("locale", "fr-FR".into()), ("strings", french)]).await;
     assert_eq!(text(&root, "#cp-title"), "Choisir des contacts");
     assert_eq!(
         text(&root, "label[for=cp-search]"),

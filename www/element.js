@@ -88,6 +88,41 @@ function regionFromLanguages(languages) {
   return "";
 }
 
+/**
+ * The languages the widget ships besides English (which is in the UI module): each is a small
+ * module of strings (`www/locales/*.json`, built to `locales/*.js`) that loads only on a page in
+ * that language, in parallel with the UI module, and reaches the widget as strings under the
+ * host's own (`localeData`). English pages do not carry French (src/i18n.rs says why).
+ */
+const LOCALES = { fr: () => import("./locales/fr.js") };
+/** The tables loaded so far, by language. */
+const localeTables = {};
+const localeLoads = {};
+
+/** `fr-CA` → `fr`. */
+function languageOf(locale) {
+  return String(locale ?? "").split(/[-_]/)[0].toLowerCase();
+}
+
+/**
+ * Loads the strings of `locale`'s language if the widget ships them. Returns null when there
+ * is nothing to wait for (English, another language, or already loaded), else a promise that
+ * resolves once loaded or failed (then the widget speaks English rather than not at all).
+ */
+function loadLocale(locale) {
+  const language = languageOf(locale);
+  if (!LOCALES[language] || localeTables[language]) return null;
+  localeLoads[language] ??= LOCALES[language]().then(
+    (module) => {
+      localeTables[language] = module.default;
+    },
+    () => {
+      delete localeLoads[language]; // a later attempt may work (a network error)
+    },
+  );
+  return localeLoads[language];
+}
+
 const CSP_MESSAGE = {
   en: "The contact picker cannot run on this page: its security policy blocks WebAssembly.",
   fr: "Le sélecteur de contacts ne peut pas fonctionner sur cette page : sa politique de sécurité bloque WebAssembly.",
@@ -139,14 +174,22 @@ export class ContactPickerElement extends HTMLElement {
   }
 
   attributeChangedCallback() {
-    this.#widget?.update(this.options);
+    this.#update();
   }
 
   /** Sets options (CloudSponge-style names; see the README's table). */
   configure(options = {}) {
     Object.assign(this.#options, options);
-    this.#widget?.update(this.options);
+    this.#update();
     return this;
+  }
+
+  /** Hands the options to the widget, once their language's strings are there. */
+  #update() {
+    if (!this.#widget) return;
+    const loading = loadLocale(this.options.locale);
+    if (loading) loading.then(() => this.#widget?.update(this.options));
+    else this.#widget.update(this.options);
   }
 
   /** The options in effect: defaults < ContactPicker.configure < configure() < attributes. */
@@ -161,7 +204,11 @@ export class ContactPickerElement extends HTMLElement {
     if (typeof merged.selectionLimit === "function") merged.selectionLimit = Number(merged.selectionLimit());
     merged.locale ||= this.closest("[lang]")?.lang || document.documentElement.lang || navigator.language || "en";
     merged.region ||= regionFromLanguages(navigator.languages ?? [navigator.language ?? ""]);
-    merged.strings = { ...(merged.localeData ?? {}), ...(merged.strings ?? {}) };
+    merged.strings = {
+      ...localeTables[languageOf(merged.locale)],
+      ...(merged.localeData ?? {}),
+      ...(merged.strings ?? {}),
+    };
     merged.deviceSupported = "contacts" in navigator && "select" in navigator.contacts && window.top === window.self;
     merged.mode = merged.mode === "modal" ? "modal" : "inline";
     return merged;
@@ -185,8 +232,8 @@ export class ContactPickerElement extends HTMLElement {
 
   #ready() {
     if (this.#widget) return Promise.resolve(this.#widget);
-    this.#mounting ??= loadUi().then(
-      (module) => {
+    this.#mounting ??= Promise.all([loadUi(), loadLocale(this.options.locale)]).then(
+      ([module]) => {
         this.#widget = module.mount(this.#mount, this.#host(), this.options);
         warmUpIntl(this.options.locale);
         return this.#widget;
@@ -202,12 +249,11 @@ export class ContactPickerElement extends HTMLElement {
   }
 
   #showCspMessage(error) {
-    const language = (this.options.locale || "en").slice(0, 2).toLowerCase();
     const message = document.createElement("p");
     message.className = "csp-message";
     message.setAttribute("part", "message");
     message.setAttribute("role", "alert");
-    message.textContent = this.options.strings?.["error.csp.page"] ?? CSP_MESSAGE[language] ?? CSP_MESSAGE.en;
+    message.textContent = this.options.strings?.["error.csp.page"] ?? CSP_MESSAGE[languageOf(this.options.locale)] ?? CSP_MESSAGE.en;
     this.#mount.replaceChildren(message);
     this.#emit("error", { code: "csp", message: error.message });
   }
