@@ -522,7 +522,7 @@ pub fn App(props: &AppProps) -> Html {
         }
     });
     let panel = html! {
-        <section class={if modal { "panel panel--modal" } else { "panel" }} part="panel"
+        <section class="panel" data-modal={modal.then_some("")} part="panel"
             lang={strings.locale().to_string()} aria-labelledby="cp-title">
             <header class="panel__header" part="header">
                 <h2 id="cp-title" class="panel__title" part="title">{ strings.get(title_key, &[]) }</h2>

@@ -58,16 +58,13 @@ pub fn ContactRow(props: &ContactRowProps) -> Html {
         let position = props.position;
         move |event: MouseEvent| on_click.emit((position, event.shift_key()))
     };
-    // A plain string: `classes!` would link an `IndexSet` and its hashing for three names.
-    let class = match (props.selected, props.active) {
-        (false, false) => "option",
-        (true, false) => "option option--selected",
-        (false, true) => "option option--active",
-        (true, true) => "option option--selected option--active",
-    };
+    // The states are attributes (`aria-checked`, `data-active`), not classes: a class that is
+    // not a literal goes through Yew's `Classes`, which links an `IndexSet` and its hashing
+    // into the module.
     html! {
-        <div role="option" id={option_id(props.index)} {class} part="option"
+        <div role="option" id={option_id(props.index)} class="option" part="option"
             aria-checked={if props.selected { "true" } else { "false" }}
+            data-active={props.active.then_some("")}
             aria-setsize={props.set_size.to_string()} aria-posinset={(props.position + 1).to_string()}
             {onclick}>
             <span class="option__box" aria-hidden="true">

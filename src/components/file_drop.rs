@@ -90,7 +90,7 @@ pub fn FileDrop(props: &FileDropProps) -> Html {
     });
     html! {
         <div class="files">
-            <div class={if *over { "dropzone dropzone--over" } else { "dropzone" }} part="dropzone"
+            <div class="dropzone" data-over={(*over).then_some("")} part="dropzone"
                 ondragover={ondragover.clone()} ondragenter={ondragover} {ondragleave} {ondrop}>
                 <Icon kind={IconKind::File} />
                 <p class="dropzone__text">{ strings.get("file.drop", &[]) }</p>

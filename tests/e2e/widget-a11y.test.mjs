@@ -192,7 +192,7 @@ test("keyboard focus is visible: the source, the Choose files button, the list a
   visible(await ring(), "the search box");
   await page.keyboard.press("ArrowDown");
   visible(await ring(), "the list");
-  const active = await widget.locator(".option--active").evaluate((o) => {
+  const active = await widget.locator(".option[data-active]").evaluate((o) => {
     const style = getComputedStyle(o);
     return { style: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor };
   });
