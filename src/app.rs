@@ -377,11 +377,10 @@ pub fn App(props: &AppProps) -> Html {
             let host = host.clone();
             let flow = flow.dispatcher();
             let close = close.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                if host.submit(source.id(), &entries, &chosen).await {
-                    flow.dispatch(FlowAction::Submitted {
-                        count: entries.len(),
-                    });
+            let count = entries.len();
+            host.submit(source.id(), &entries, &chosen, move |done| {
+                if done {
+                    flow.dispatch(FlowAction::Submitted { count });
                     close.emit(true);
                 }
             });

@@ -99,15 +99,15 @@ fn host() -> Object {
     );
     Reflect::set(&host, &"importFiles".into(), &import).unwrap();
     let submit = Function::new_with_args(
-        "source, entries, chosen",
-        "this.submitted = {source, entries: Array.from(entries), chosen: Array.from(chosen)}; return Promise.resolve(entries.length);",
+        "source, entries, chosen, answer",
+        "this.submitted = {source, entries: Array.from(entries), chosen: Array.from(chosen)}; setTimeout(() => answer(true), 0);",
     );
     Reflect::set(&host, &"submit".into(), &submit).unwrap();
     let problems = Function::new_with_args(
-        "start, count",
-        "return Promise.resolve([{source: 'a.csv', line: 7, code: 'malformed_record', message: 'malformed record: no name'}, \
+        "start, count, answer",
+        "setTimeout(() => answer([{source: 'a.csv', line: 7, code: 'malformed_record', message: 'malformed record: no name'}, \
          {source: 'a.csv', line: 9, code: 'invalid_phone', message: 'phone number \"+31 00\" kept as given: malformed number'}, \
-         {source: 'a.csv', line: 11, code: 'something_new', message: 'a kind the UI does not know'}]);",
+         {source: 'a.csv', line: 11, code: 'something_new', message: 'a kind the UI does not know'}]), 0);",
     );
     Reflect::set(&host, &"problems".into(), &problems).unwrap();
     for name in ["rememberFocus", "restoreFocus"] {

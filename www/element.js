@@ -265,8 +265,17 @@ export class ContactPickerElement extends HTMLElement {
       allows: (hook) => this.options[hook]?.() !== false,
       importFiles: (files, onEvent) => this.#import(Array.from(files), "file", onEvent),
       importDevice: (onEvent) => this.#importDevice(onEvent),
-      problems: (start, count) => this.#engineClient().then((engine) => engine.problems(start, count)),
-      submit: (source, entries, chosen) => this.#submit(source, entries, chosen),
+      // These two answer through a callback, called once, rather than a promise (src/bridge.rs
+      // says why).
+      problems: (start, count, answer) =>
+        this.#engineClient()
+          .then((engine) => engine.problems(start, count))
+          .then(answer, () => answer([])),
+      submit: (source, entries, chosen, answer) =>
+        this.#submit(source, entries, chosen).then(
+          () => answer(true),
+          () => answer(false),
+        ),
       rememberFocus: () => {
         this.#focusBefore = document.activeElement;
       },

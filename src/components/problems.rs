@@ -49,9 +49,7 @@ pub fn Problems(props: &ProblemsProps) -> Html {
             }
             let lines = lines.clone();
             let host = host.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                lines.set(Some(Rc::new(host.problems(0, SHOWN).await)));
-            });
+            host.problems(0, SHOWN, move |found| lines.set(Some(Rc::new(found))));
         }
     };
     let list: Html = lines
