@@ -6,7 +6,7 @@ use std::rc::Rc;
 use web_sys::{FileList, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::components::icon::Icon;
+use crate::components::icon::icon;
 use crate::hooks::use_autofocus::use_autofocus;
 use crate::i18n::Strings;
 use crate::source::Icon as IconKind;
@@ -92,7 +92,7 @@ pub fn FileDrop(props: &FileDropProps) -> Html {
         <div class="files">
             <div class="dropzone" data-over={(*over).then_some("")} part="dropzone"
                 ondragover={ondragover.clone()} ondragenter={ondragover} {ondragleave} {ondrop}>
-                <Icon kind={IconKind::File} />
+                { icon(IconKind::File) }
                 <p class="dropzone__text">{ strings.get("file.drop", &[]) }</p>
                 <p class="dropzone__or">{ strings.get("file.or", &[]) }</p>
                 <button type="button" class="button button--primary" part="choose" ref={button} onclick={choose}>

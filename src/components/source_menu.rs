@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::icon::Icon;
+use crate::components::icon::icon;
 use crate::hooks::use_autofocus::use_autofocus;
 use crate::i18n::Strings;
 use crate::source::SourceKind;
@@ -63,7 +63,7 @@ pub fn SourceMenu(props: &SourceMenuProps) -> Html {
                 <li key={source.id().to_string()}>
                     <button type="button" class="source" part="source" ref={node} {onclick}
                         data-source={source.id().to_string()}>
-                        <Icon kind={source.icon()} />
+                        { icon(source.icon()) }
                         <span class="source__text">
                             <span class="source__label">{ label }</span>
                             <span class="source__hint">{ hint }</span>
