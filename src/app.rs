@@ -514,9 +514,11 @@ pub fn App(props: &AppProps) -> Html {
         html! {
             <button type="button" class="close" part="close" aria-label={strings.get("close", &[])}
                 onclick={move |_| close.emit(false)}>
-                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-                    <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
-                </svg>
+                // Fixed markup as text, like the sources' icons (components/icon.rs says why).
+                { Html::from_html_unchecked(AttrValue::Static(concat!(
+                    r#"<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">"#,
+                    r#"<path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>"#
+                ))) }
             </button>
         }
     });

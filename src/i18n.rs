@@ -157,9 +157,10 @@ impl Strings {
     /// number, formatted for the locale).
     pub fn count(&self, key: &str, n: usize, args: &[(&str, &str)]) -> String {
         let category = plural_category(&self.locale, n);
-        let chosen = [format!("{key}.{category}"), format!("{key}.other")]
+        let chosen = [category.as_str(), "other"]
             .into_iter()
-            .find_map(|k| self.template(&k).map(str::to_string));
+            .find_map(|category| self.template(&[key, ".", category].concat()))
+            .map(str::to_string);
         let number = self.number(n);
         let mut all = vec![("n", number.as_str())];
         all.extend_from_slice(args);
