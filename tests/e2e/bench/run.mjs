@@ -169,12 +169,30 @@ async function firstLoad(context, base) {
       },
     }).length;
     const path = url.pathname;
+    // What a server sending the build's precompressed copies sends (scripts/precompress.mjs:
+    // Zopfli's gzip, brotli 11), where the build made them.
+    const shipped = async (suffix) => {
+      const copy = await fetch(`${url.origin}${path}${suffix}`).catch(() => null);
+      return copy?.ok ? (await copy.arrayBuffer()).byteLength : null;
+    };
+    const shippedGzip = await shipped(".gz");
+    const shippedBrotli = await shipped(".br");
     const role = path.startsWith("/www/dist/")
       ? path.startsWith("/www/dist/engine/") && path !== "/www/dist/engine/csp.js"
         ? "engine"
         : "widget"
       : "demo page";
-    files.push({ path, role, type: request.resourceType(), status: response?.status() ?? 0, raw: body.length, gzip, brotli });
+    files.push({
+      path,
+      role,
+      type: request.resourceType(),
+      status: response?.status() ?? 0,
+      raw: body.length,
+      gzip,
+      brotli,
+      shipped_gzip: shippedGzip ?? gzip,
+      shipped_brotli: shippedBrotli ?? brotli,
+    });
   }
   await page.close();
   const widget = files.filter((f) => f.role === "widget");
@@ -185,6 +203,8 @@ async function firstLoad(context, base) {
     raw: total("raw"),
     gzip: total("gzip"),
     brotli: total("brotli"),
+    shipped_gzip: total("shipped_gzip"),
+    shipped_brotli: total("shipped_brotli"),
     engine_files_before_import: files.filter((f) => f.role === "engine").map((f) => f.path),
   });
 }
@@ -515,13 +535,21 @@ function summary(startUptime, endUptime) {
 
   const load = of("first-load")[0];
   if (load) {
+    // Judged on the gzip the build ships (Zopfli); a server that gzips each response itself
+    // sends the gzip -9 figure instead, shown beside it.
+    const judged = (n) => (n <= 120000 ? "met" : `MISSED by ${kb(n - 120000)}`);
     row(
       "1. first-load bytes ≤ 120 KB gzip",
-      `${load.widget_files} files: ${kb(load.raw)} raw, ${kb(load.gzip)} gzip -9, ${kb(load.brotli)} brotli (${(load.gzip / 1024).toFixed(1)} KiB gzip)`,
-      load.gzip <= 120000 ? "met" : `MISSED by ${kb(load.gzip - 120000)}`,
+      `${load.widget_files} files: ${kb(load.raw)} raw; gzip as shipped (.gz, Zopfli) ${kb(load.shipped_gzip)}, ` +
+        `gzip -9 per response ${kb(load.gzip)}; brotli as shipped ${kb(load.shipped_brotli)}`,
+      `${judged(load.shipped_gzip)} as shipped; gzip -9 per response: ${judged(load.gzip)}`,
     );
     for (const f of load.files) {
-      lines.push({ detail: `   ${f.role.padEnd(9)} ${f.path.padEnd(40)} ${String(f.raw).padStart(9)} raw ${String(f.gzip).padStart(8)} gzip ${String(f.brotli).padStart(8)} br` });
+      lines.push({
+        detail:
+          `   ${f.role.padEnd(9)} ${f.path.padEnd(40)} ${String(f.raw).padStart(9)} raw ` +
+          `${String(f.shipped_gzip).padStart(8)} .gz ${String(f.gzip).padStart(8)} gzip -9 ${String(f.shipped_brotli).padStart(8)} .br`,
+      });
     }
   }
   for (const when of ["cold", "warm"]) {
