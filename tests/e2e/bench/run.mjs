@@ -434,7 +434,10 @@ function selectionRecord(kind, round, runs, extra = {}) {
     to_dom: summarize(runs.map((m) => m.to_dom)),
     to_frame: summarize(runs.map((m) => m.to_frame)),
     unchanged: runs.filter((m) => !m.changed).length,
-    values: runs.map((m) => [m.to_dom, m.to_frame]),
+    // From the event's timestamp to the page's first listener (a capturing one on window): the
+    // browser's part, before any of ours (for a click, it dispatches the mouseup first).
+    to_handler: summarize(runs.map((m) => m.handler_start)),
+    values: runs.map((m) => [m.to_dom, m.to_frame, m.handler_start]),
     ...extra,
   });
 }
@@ -604,7 +607,14 @@ function summary(startUptime, endUptime) {
     if (!runs.length) continue;
     const dom = summarize(runs.flatMap((r) => r.values.map((v) => v[0])));
     const frame = summarize(runs.flatMap((r) => r.values.map((v) => v[1])));
-    row(label, `to DOM ${fmt(dom)}; to next frame ${fmt(frame)}`, kind === "select-none" ? "-" : `DOM: ${verdict(dom, target)}; frame: ${verdict(frame, target)}`);
+    // What the widget's own work takes: from the page's first listener to the DOM change.
+    const own = summarize(runs.flatMap((r) => r.values.filter((v) => v[0] !== null && v[2] != null).map((v) => r1(v[0] - v[2]))));
+    const before = summarize(runs.flatMap((r) => r.values.filter((v) => v[2] != null).map((v) => v[2])));
+    row(
+      label,
+      `to DOM ${fmt(dom)} (before the first listener ${fmt(before)}; from it to the DOM ${fmt(own)}); to next frame ${fmt(frame)}`,
+      kind === "select-none" ? "-" : `DOM: ${verdict(dom, target)}; frame: ${verdict(frame, target)}`,
+    );
   }
   for (const variant of ["fresh", "after-click"]) {
     const flings = of("fling").filter((r) => r.variant === variant);
