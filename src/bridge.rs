@@ -10,8 +10,8 @@
 //! | `allows(hook)` | calls a host callback that can veto (`beforeClosing`); false only when it returned `false` |
 //! | `importFiles(files, onEvent)` | starts an import in the engine; returns `{cancel()}` |
 //! | `importDevice(onEvent)` | opens `navigator.contacts.select` (within the click) and imports what it gives |
-//! | `problems(start, count)` | a Promise of the import's problems `[{source, line, message}]` |
-//! | `submit(source, entries, chosen)` | hands the chosen contacts to the host; a Promise of the count |
+//! | `problems(start, count, answer)` | calls `answer` once with the import's problems `[{source, line, code, message}]` (`[]` if they could not be had) |
+//! | `submit(source, entries, chosen, answer)` | hands the chosen contacts to the host; calls `answer` once, with `true` when the host has them, else `false` |
 //! | `rememberFocus()`, `restoreFocus()` | where focus returns when the dialog closes |
 
 use std::rc::Rc;
