@@ -10,9 +10,10 @@ about 16 KB): characters outside RANGES are their own search form.
 
 The table is two arrays of u16 (every character listed is in the Basic Multilingual Plane):
 FROM_STEPS, the sorted characters as steps (each the distance from the one before, the first
-from 0: mostly 1s and 2s, which compress to a tenth of the characters themselves), and TO, each
-one's form: a character below U+D800, or 0xF000 + i for MULTI[i] (forms of 0 or 2+
-characters).
+from 0: mostly 1s and 2s, which compress to a tenth of the characters themselves), and
+TO_STEPS, each one's form as a step from the form before (wrapping, the first from 0; runs of
+0s and 1s, half the gzip of the forms themselves). A form is a character below U+D800, or
+0xF000 + i for MULTI[i] (forms of 0 or 2+ characters).
 """
 import sys
 import unicodedata
@@ -91,12 +92,14 @@ steps = [cp - previous for (cp, _), previous in zip(rows, [0] + [cp for cp, _ in
 for k in range(0, len(steps), 12):
     out.write("    " + " ".join("0x%04x," % step for step in steps[k:k + 12]) + "\n")
 out.write("];\n\n")
-out.write("/// Each character's form: a character below U+D800, or `MULTI_BASE + i` for `MULTI[i]`.\n")
-out.write("pub(super) const TO: [u16; %d] = [\n" % len(to))
-for k in range(0, len(to), 12):
-    out.write("    " + " ".join("0x%04x," % t for t in to[k:k + 12]) + "\n")
+out.write("/// Each character's form as a step from the form before (wrapping; the first from 0). A form\n")
+out.write("/// is a character below U+D800, or `MULTI_BASE + i` for `MULTI[i]`.\n")
+out.write("pub(super) const TO_STEPS: [u16; %d] = [\n" % len(to))
+to_steps = [(t - previous) & 0xFFFF for t, previous in zip(to, [0] + to)]
+for k in range(0, len(to_steps), 12):
+    out.write("    " + " ".join("0x%04x," % step for step in to_steps[k:k + 12]) + "\n")
 out.write("];\n\n")
-out.write("/// Where `TO` stops being a character and starts being an index into `MULTI`.\n")
+out.write("/// Where a form stops being a character and starts being an index into `MULTI`.\n")
 out.write("pub(super) const MULTI_BASE: u16 = 0xf000;\n\n")
 out.write("/// Forms of no character or of several.\n")
 out.write("pub(super) const MULTI: [&str; %d] = [%s];\n" % (len(multi), ", ".join('"%s"' % rust_str(m) for m in multi)))
