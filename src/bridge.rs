@@ -300,10 +300,16 @@ fn read_event(event: &JsValue) -> Option<EngineEvent> {
             let book = match picker::Book::from_bytes(bytes) {
                 Ok(book) => book,
                 Err(error) => {
+                    // The check that failed, without `Display`: `error.to_string()` would link
+                    // std's text formatting into the first-load module for this one message.
+                    let what = match error {
+                        picker::Error::Malformed(what) => what,
+                        _ => "unreadable",
+                    };
                     return Some(EngineEvent::Error {
                         code: "engine".into(),
-                        message: error.to_string(),
-                    })
+                        message: ["malformed book: ", what].concat(),
+                    });
                 }
             };
             let hidden = get(event, "hidden")

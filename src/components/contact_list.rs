@@ -89,12 +89,17 @@ pub fn ContactList(props: &ContactListProps) -> Html {
             (count, window.first, wished.map(f64::to_bits)),
             move |(count, first, wished)| {
                 // Integers: formatting a float would cost the module its float printer.
-                let height = format!("{}px", *count as u64 * u64::from(ROW_PX));
+                let height = [&(*count as u64 * u64::from(ROW_PX)).to_string(), "px"].concat();
                 if let Some(sizer) = sizer.cast::<HtmlElement>() {
                     let _ = sizer.style().set_property("height", &height);
                 }
                 if let Some(rows) = rows.cast::<HtmlElement>() {
-                    let offset = format!("translateY({}px)", *first as u64 * u64::from(ROW_PX));
+                    let offset = [
+                        "translateY(",
+                        &(*first as u64 * u64::from(ROW_PX)).to_string(),
+                        "px)",
+                    ]
+                    .concat();
                     let _ = rows.style().set_property("transform", &offset);
                 }
                 if let (Some(list), Some(wished)) = (list.cast::<HtmlElement>(), wished) {

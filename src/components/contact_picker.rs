@@ -56,11 +56,11 @@ pub fn ContactPicker(props: &ContactPickerProps) -> Html {
     let total = state.book.len() - state.hidden.as_ref().map_or(0, |hidden| hidden.count());
     let shown = state.view.len();
     let selected = state.selected_count();
-    let counts = format!(
-        "{}, {}",
+    let counts = [
         strings.count("shown", total, &[("shown", &strings.number(shown))]),
-        strings.count("selected", selected, &[])
-    );
+        strings.count("selected", selected, &[]),
+    ]
+    .join(", ");
     let announced = use_debounced(counts, ANNOUNCE_AFTER_MS);
 
     let on_search = dispatch.to_callback().reform(picker::Action::Search);

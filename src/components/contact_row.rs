@@ -33,7 +33,7 @@ pub struct ContactRowProps {
 
 /// The id of the option for `index`.
 pub fn option_id(index: u32) -> String {
-    format!("cp-opt-{index}")
+    ["cp-opt-", &index.to_string()].concat()
 }
 
 /// A contact in the list.
@@ -50,7 +50,7 @@ pub fn ContactRow(props: &ContactRowProps) -> Html {
         .or_else(|| entry.phones.first().cloned())
         .unwrap_or_else(|| strings.get("emails.none", &[]));
     let meta = match &entry.organization {
-        Some(organization) if *organization != entry.name => format!("{reach} · {organization}"),
+        Some(organization) if *organization != entry.name => [&reach, " · ", organization].concat(),
         _ => reach,
     };
     let onclick = {

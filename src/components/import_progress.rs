@@ -36,11 +36,11 @@ pub fn ImportProgress(props: &ImportProgressProps) -> Html {
             ],
         )
     });
-    let counts = format!(
-        "{} · {}",
+    let counts = [
         strings.count("importing.records", importing.records as usize, &[]),
-        strings.count("importing.problems", importing.problems as usize, &[])
-    );
+        strings.count("importing.problems", importing.problems as usize, &[]),
+    ]
+    .join(" · ");
     // Without a known size (the device's contacts) the bar is indeterminate.
     // Whole bytes: formatting an integer costs the module far less than formatting a float.
     let bar = if importing.total > 0.0 {
