@@ -15,8 +15,8 @@
 //   display-select-all-none, skip-source-menu, skip-contacts-display   ("true"/"false")
 
 import styles from "./styles.js";
-// Only the WebAssembly check loads with the page; the engine's client (and the engine) load on
-// the first import.
+// Only the WebAssembly check loads with the page; what an import needs (./imports.js, the
+// engine's client, the engine) loads on the first import.
 import { wasmAllowed } from "./engine/csp.js";
 
 const ATTRIBUTES = {
@@ -141,7 +141,7 @@ export class ContactPickerElement extends HTMLElement {
   #mount = null;
   #widget = null;
   #mounting = null;
-  #engine = null;
+  #imports = null;
   #focusBefore = null;
 
   connectedCallback() {
@@ -168,8 +168,8 @@ export class ContactPickerElement extends HTMLElement {
       this.#widget?.destroy();
       this.#widget = null;
       this.#mounting = null;
-      this.#engine?.then((engine) => engine.terminate(), () => {});
-      this.#engine = null;
+      this.#imports?.then((session) => session.terminate(), () => {});
+      this.#imports = null;
     });
   }
 
@@ -268,14 +268,16 @@ export class ContactPickerElement extends HTMLElement {
       // These two answer through a callback, called once, rather than a promise (src/bridge.rs
       // says why).
       problems: (start, count, answer) =>
-        this.#engineClient()
-          .then((engine) => engine.problems(start, count))
+        this.#session()
+          .then((session) => session.problems(start, count))
           .then(answer, () => answer([])),
       submit: (source, entries, chosen, answer) =>
-        this.#submit(source, entries, chosen).then(
-          () => answer(true),
-          () => answer(false),
-        ),
+        this.#session()
+          .then((session) => session.submit(source, entries, chosen))
+          .then(
+            () => answer(true),
+            () => answer(false),
+          ),
       rememberFocus: () => {
         this.#focusBefore = document.activeElement;
       },
@@ -287,41 +289,34 @@ export class ContactPickerElement extends HTMLElement {
     };
   }
 
-  /** The engine's client, loaded on first use. */
-  #engineClient() {
-    this.#engine ??= import("./engine/client.js").then(
-      ({ EngineClient }) => new EngineClient({ baseUrl: new URL("./engine/", import.meta.url).href }),
+  /** The element's import session (www/imports.js: the engine's client and the host's hooks), loaded on first use. */
+  #session() {
+    this.#imports ??= import("./imports.js").then(
+      ({ ImportSession }) =>
+        new ImportSession({
+          options: () => this.options,
+          emit: (name, detail) => this.#emit(name, detail),
+          close: () => this.close(),
+        }),
       (error) => {
-        this.#engine = null;
+        this.#imports = null;
         throw error;
       },
     );
-    return this.#engine;
+    return this.#imports;
   }
 
   #import(files, source, onEvent) {
-    const options = this.options;
     let cancelled = false;
     let job = null;
-    const report = async (event) => {
-      if (cancelled) return;
-      if (event.type === "done") {
-        try {
-          await this.#beforeDisplay(event, source, options);
-        } catch (error) {
-          console.error("contact-picker: the host's filter or beforeDisplayContacts failed", error);
-        }
+    this.#session().then(
+      (session) => {
         if (cancelled) return;
-        options.afterImport?.(source, true);
-      } else if (event.type === "error") {
-        options.afterImport?.(source, false);
-      }
-      onEvent(event);
-      if (event.type === "done" && event.display === false) this.close();
-    };
-    this.#engineClient().then(
-      (engine) => {
-        if (!cancelled) job = engine.importFiles(files, { region: options.region, merge: true, locale: options.locale }, report);
+        try {
+          job = session.importFiles(files, source, onEvent);
+        } catch (error) {
+          onEvent({ type: "error", code: "engine", message: String(error?.message ?? error) });
+        }
       },
       (error) => {
         if (!cancelled) onEvent({ type: "error", code: "engine", message: String(error?.message ?? error) });
@@ -333,29 +328,6 @@ export class ContactPickerElement extends HTMLElement {
         job?.cancel();
       },
     };
-  }
-
-  /** The host's `filter` hides contacts; `beforeDisplayContacts` may see them all, or refuse. */
-  async #beforeDisplay(event, source, options) {
-    if (typeof options.filter !== "function" && typeof options.beforeDisplayContacts !== "function") return;
-    const shape = options.shape === "cloudsponge" ? "cloudsponge" : "contact-picker";
-    const engine = await this.#engineClient();
-    const hidden = new Uint8Array(event.count);
-    const all = [];
-    const batch = 2000;
-    for (let start = 0; start < event.count; start += batch) {
-      const indexes = Uint32Array.from({ length: Math.min(batch, event.count - start) }, (_, i) => start + i);
-      const contacts = parseContacts(await engine.contactsJson(indexes, new Uint32Array(indexes.length), shape), shape);
-      contacts.forEach((contact, i) => {
-        if (typeof options.filter === "function" && !options.filter(contact)) hidden[start + i] = 1;
-        else all.push(contact);
-      });
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-    if (typeof options.filter === "function") event.hidden = hidden;
-    if (typeof options.beforeDisplayContacts === "function" && options.beforeDisplayContacts(all, source, null) === false) {
-      event.display = false;
-    }
   }
 
   #importDevice(onEvent) {
@@ -383,21 +355,6 @@ export class ContactPickerElement extends HTMLElement {
     };
   }
 
-  async #submit(source, entries, chosen) {
-    const options = this.options;
-    const shape = options.shape === "cloudsponge" ? "cloudsponge" : "contact-picker";
-    try {
-      const engine = await this.#engineClient();
-      const contacts = parseContacts(await engine.contactsJson(entries, chosen, shape), shape);
-      if (options.fillInput) fillInput(options.fillInput, contacts, shape);
-      this.#emit("submit", { contacts, source });
-      return contacts.length;
-    } catch (error) {
-      console.error("contact-picker: the chosen contacts could not be handed over", error);
-      throw error;
-    }
-  }
-
   #emit(name, detail = {}) {
     this.dispatchEvent(new CustomEvent(`contact-picker-${name}`, { detail, bubbles: true, composed: true }));
     const options = this.options;
@@ -409,35 +366,6 @@ export class ContactPickerElement extends HTMLElement {
       console.error(`contact-picker: the host's callback for ${name} failed`, error);
     }
   }
-}
-
-/** Parses the engine's JSON; CloudSponge's contacts get CloudSponge's methods. */
-function parseContacts(text, shape) {
-  // Ours is an array; CloudSponge's is its API answer, `{contacts: [...], start, count, total}`.
-  const parsed = JSON.parse(text);
-  const contacts = Array.isArray(parsed) ? parsed : parsed?.contacts ?? [];
-  if (shape === "cloudsponge") {
-    for (const contact of contacts) {
-      Object.defineProperties(contact, {
-        selectedEmail: { value: () => contact.email?.[0]?.address ?? "", enumerable: false },
-        primaryEmail: { value: () => contact.email?.[0]?.address ?? "", enumerable: false },
-        fullName: { value: () => [contact.first_name, contact.last_name].filter(Boolean).join(" "), enumerable: false },
-      });
-    }
-  }
-  return contacts;
-}
-
-/** Writes the chosen addresses, comma-separated, into the host's field, as typing would. */
-function fillInput(selector, contacts, shape) {
-  const field = typeof selector === "string" ? document.querySelector(selector) : selector;
-  if (!field || !("value" in field)) return;
-  const addresses = contacts
-    .map((c) => (shape === "cloudsponge" ? c.selectedEmail() : c.chosen_email ?? c.emails?.[0]?.address))
-    .filter(Boolean);
-  field.value = addresses.join(", ");
-  field.dispatchEvent(new Event("input", { bubbles: true }));
-  field.dispatchEvent(new Event("change", { bubbles: true }));
 }
 
 let sheet = null;

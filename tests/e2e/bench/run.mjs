@@ -177,8 +177,9 @@ async function firstLoad(context, base) {
     };
     const shippedGzip = await shipped(".gz");
     const shippedBrotli = await shipped(".br");
+    // What loads on the first import (imports.js, the engine) is not the first load's.
     const role = path.startsWith("/www/dist/")
-      ? path.startsWith("/www/dist/engine/") && path !== "/www/dist/engine/csp.js"
+      ? (path.startsWith("/www/dist/engine/") && path !== "/www/dist/engine/csp.js") || path === "/www/dist/imports.js"
         ? "engine"
         : "widget"
       : "demo page";

@@ -51,7 +51,7 @@ function newest(path) {
  */
 export function checkBuilt() {
   const dist = join(root, "www", "dist");
-  for (const file of ["contact-picker.js", "styles.js", "ui/contact_picker_bg.wasm", "engine/client.js", "engine/contact_picker_engine_bg.wasm"]) {
+  for (const file of ["contact-picker.js", "styles.js", "imports.js", "ui/contact_picker_bg.wasm", "engine/client.js", "engine/contact_picker_engine_bg.wasm"]) {
     assert.ok(
       existsSync(join(dist, file)),
       `www/dist/${file} is missing: run \`scripts/build-widget\` first`,
@@ -60,7 +60,7 @@ export function checkBuilt() {
   const built = statSync(join(dist, "ui", "contact_picker_bg.wasm")).mtimeMs;
   const sources = Math.max(
     newest(join(root, "src")),
-    ...["element.js", "api.js", "contact-picker.js", "styles.css"].map((f) => newest(join(root, "www", f))),
+    ...["element.js", "api.js", "imports.js", "contact-picker.js", "styles.css"].map((f) => newest(join(root, "www", f))),
   );
   if (sources > built + 1000) {
     process.stderr.write(
