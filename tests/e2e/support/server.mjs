@@ -1,6 +1,7 @@
 // A static file server over the repository root, for the end-to-end tests and the browser
-// benchmark: what "any static file server" does for the demo, plus per-test headers (a CSP)
-// and a second origin (another port) to play the CDN.
+// benchmark: what "any static file server" does for the demo (sending the build's
+// precompressed .br or .gz copy of a file when the browser accepts it), plus per-test headers
+// (a CSP) and a second origin (another port) to play the CDN.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
@@ -20,6 +21,32 @@ const types = {
   ".svg": "image/svg+xml",
   ".png": "image/png",
 };
+
+/**
+ * The build's precompressed copy of `file` (FILE.br, else FILE.gz: scripts/precompress.mjs)
+ * that `acceptEncoding` (the request's Accept-Encoding) allows, as `{ encoding, body }`, or
+ * null. What a server configured for precompressed files sends (nginx's gzip_static and
+ * brotli_static, tower-http's ServeDir), so that the demo and the tests load the widget as
+ * such a server would ship it.
+ */
+async function precompressed(file, acceptEncoding = "") {
+  const accepted = new Set(
+    acceptEncoding
+      .split(",")
+      .map((part) => part.trim().split(";"))
+      .filter(([, q]) => !/^\s*q\s*=\s*0(\.0*)?\s*$/.test(q ?? ""))
+      .map(([name]) => name.trim().toLowerCase()),
+  );
+  for (const [encoding, suffix] of [
+    ["br", ".br"],
+    ["gzip", ".gz"],
+  ]) {
+    if (!accepted.has(encoding)) continue;
+    const body = await readFile(file + suffix).catch(() => null);
+    if (body) return { encoding, body };
+  }
+  return null;
+}
 
 /**
  * Starts a server on a free loopback port.
@@ -49,10 +76,13 @@ export async function serve({ headers = () => ({}), pages = {}, cors = false, po
     try {
       const info = await stat(file);
       if (!info.isFile()) throw new Error("not a file");
-      const body = await readFile(file);
+      const encoded = await precompressed(file, request.headers["accept-encoding"]);
+      const body = encoded?.body ?? (await readFile(file));
       response.writeHead(200, {
         "Content-Type": types[extname(file)] ?? "application/octet-stream",
         "Content-Length": body.length,
+        ...(encoded ? { "Content-Encoding": encoded.encoding } : {}),
+        Vary: "Accept-Encoding",
         ...extra,
       });
       response.end(body);
