@@ -5,13 +5,18 @@
 //
 //   node --test tests/e2e/widget.test.mjs        (after scripts/build-widget)
 //
+// Also what a first load fetches, and that the server's precompressed copies decode to the files.
+//
 // The oracle is `contact-picker normalize FILES --region US` (the demo's browser runs with
 // en-US, so the widget's default region is US), run through cargo on the files the browser gets.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+
 import { launch } from "./support/browser.mjs";
-import { serve } from "./support/server.mjs";
+import { root, serve } from "./support/server.mjs";
 import {
   checkBuilt,
   corpus,
@@ -103,6 +108,35 @@ async function received(page) {
 async function shownNames(widget) {
   return (await options(widget)).map((o) => o.name);
 }
+
+test("a first load fetches the entry, the styles and the UI module, as their brotli copies; the first import brings imports.js and the engine", async () => {
+  const page = await context.newPage();
+  const sent = [];
+  page.on("response", (response) => {
+    const path = new URL(response.url()).pathname;
+    if (path.startsWith("/www/dist/")) sent.push({ path: path.slice("/www/dist/".length), response });
+  });
+  await page.goto(`${server.url}/index.html`);
+  const widget = page.locator("#inline");
+  await widget.locator(".panel").first().waitFor({ timeout: 15000 });
+  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(1000); // the modal picker's idle preload
+  const firstLoad = sent.map((s) => s.path).sort();
+  assert.deepEqual(firstLoad, ["contact-picker.js", "styles.js", "ui/contact_picker.js", "ui/contact_picker_bg.wasm"]);
+  for (const { path, response } of sent) {
+    // Chromium accepts brotli, and the server sends the build's .br copy, which decodes to the file.
+    assert.equal(response.headers()["content-encoding"], "br", `${path} is sent as brotli`);
+    assert.equal(Number(response.headers()["content-length"]), statSync(join(root, "www", "dist", path + ".br")).size);
+    assert.ok((await response.body()).equals(readFileSync(join(root, "www", "dist", path))), `${path} decodes to the file`);
+  }
+  sent.length = 0;
+  await upload(widget, { name: PEOPLE.name, mimeType: PEOPLE.mimeType, buffer: PEOPLE.buffer });
+  const onImport = sent.map((s) => s.path);
+  for (const path of ["imports.js", "engine/client.js", "engine/contact_picker_engine_bg.wasm"]) {
+    assert.ok(onImport.includes(path), `the first import fetches ${path} (fetched: ${onImport.join(", ")})`);
+  }
+  await page.close();
+});
 
 describe("upload, search, pick and submit through the inline picker", () => {
   const KINDS = [
