@@ -10,11 +10,12 @@ use yew::prelude::*;
 use crate::bridge::{Detail, EngineEvent, Host, Job};
 use crate::components::contact_picker::ContactPicker;
 use crate::components::dialog::Dialog;
-use crate::components::done::Done;
+use crate::components::done::{done, DoneProps};
 use crate::components::file_drop::FileDrop;
-use crate::components::import_progress::ImportProgress;
-use crate::components::message::Message;
-use crate::components::source_menu::SourceMenu;
+use crate::components::import_progress::{import_progress, ImportProgressProps};
+use crate::components::message::{message, MessageProps};
+use crate::components::source_menu::{source_menu, SourceMenuProps};
+use crate::hooks::use_autofocus::use_autofocus;
 use crate::i18n::Strings;
 use crate::options::{Mode, Options};
 use crate::source::{Flow as SourceFlow, SourceKind};
@@ -440,7 +441,15 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
+    // Each screen's first control takes focus when the screen appears, if the visitor's last
+    // action brought it (not on an inline widget's first render); an import's Cancel always.
+    let focus = use_node_ref();
     let autofocus = flow.openings > 0 || flow.job > 0 || flow.screen != screen_for(None, &options);
+    use_autofocus(
+        focus.clone(),
+        std::mem::discriminant(&flow.screen),
+        autofocus || matches!(flow.screen, Screen::Importing(_)),
+    );
     let sources = options.available_sources();
     let has_menu = sources.len() > 1 || !options.skip_source_menu;
     let back: Option<Callback<()>> = has_menu.then(|| to_menu.clone());
@@ -449,26 +458,39 @@ pub fn App(props: &AppProps) -> Html {
         Screen::Closed => return html! {},
         Screen::Menu => (
             "title",
-            html! { <SourceMenu {sources} strings={strings.clone()} on_choose={on_choose.clone()} {autofocus} /> },
+            source_menu(&SourceMenuProps {
+                sources,
+                strings: strings.clone(),
+                on_choose: on_choose.clone(),
+                focus: focus.clone(),
+            }),
         ),
         Screen::Files => (
             "file.title",
-            html! { <FileDrop strings={strings.clone()} {on_files} on_back={back.clone()} {autofocus} /> },
+            html! { <FileDrop strings={strings.clone()} {on_files} on_back={back.clone()} focus={focus.clone()} /> },
         ),
         Screen::Account(source) => {
             let brand = source.brand().unwrap_or_default();
             (
                 "title",
-                html! {
-                    <Message strings={strings.clone()} title={strings.get("error.title", &[])}
-                        text={strings.get("error.account", &[("brand", brand)])}
-                        on_back={back.clone()} on_retry={None::<Callback<()>>} {autofocus} />
-                },
+                message(&MessageProps {
+                    strings: strings.clone(),
+                    title: strings.get("error.title", &[]).into(),
+                    text: strings.get("error.account", &[("brand", brand)]).into(),
+                    on_back: back.clone(),
+                    on_retry: None,
+                    focus: focus.clone(),
+                }),
             )
         }
         Screen::Importing(importing) => (
             "importing",
-            html! { <ImportProgress importing={importing.clone()} strings={strings.clone()} on_cancel={cancel_import} /> },
+            import_progress(&ImportProgressProps {
+                importing: importing.clone(),
+                strings: strings.clone(),
+                on_cancel: cancel_import,
+                focus: focus.clone(),
+            }),
         ),
         // skipContactsDisplay: the contacts are on their way to the host; no list to show.
         Screen::Picker if options.skip_contacts_display => (
@@ -480,7 +502,7 @@ pub fn App(props: &AppProps) -> Html {
             html! {
                 <ContactPicker picker={picker.clone()} strings={strings.clone()} host={host.clone()}
                     summary={flow.summary.clone()} options={options.clone()}
-                    on_submit={submit.clone()} on_back={back.clone()} {autofocus} />
+                    on_submit={submit.clone()} on_back={back.clone()} focus={focus.clone()} />
             },
         ),
         Screen::Failed { source, code, .. } => {
@@ -496,15 +518,25 @@ pub fn App(props: &AppProps) -> Html {
                 .map(|source| on_choose.reform(move |()| source.clone()));
             (
                 "title",
-                html! {
-                    <Message strings={strings.clone()} title={strings.get("error.title", &[])}
-                        text={strings.get(key, &[])} on_back={back.clone()} on_retry={retry} {autofocus} />
-                },
+                message(&MessageProps {
+                    strings: strings.clone(),
+                    title: strings.get("error.title", &[]).into(),
+                    text: strings.get(key, &[]).into(),
+                    on_back: back.clone(),
+                    on_retry: retry,
+                    focus: focus.clone(),
+                }),
             )
         }
         Screen::Done { count } => (
             "title",
-            html! { <Done count={*count} strings={strings.clone()} on_again={to_picker} on_another={to_menu} {autofocus} /> },
+            done(&DoneProps {
+                count: *count,
+                strings: strings.clone(),
+                on_again: to_picker,
+                on_another: to_menu,
+                focus: focus.clone(),
+            }),
         ),
     };
 

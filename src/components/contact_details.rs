@@ -9,8 +9,7 @@ use yew::prelude::*;
 use crate::i18n::Strings;
 use crate::state::PickerState;
 
-/// Properties of [`ContactDetails`].
-#[derive(Properties, PartialEq)]
+/// What [`contact_details`] shows.
 pub struct ContactDetailsProps {
     /// The picker's state.
     pub picker: UseReducerHandle<PickerState>,
@@ -27,8 +26,7 @@ fn reason_key(reason: picker::Reason) -> &'static str {
 }
 
 /// The focused contact's details.
-#[component]
-pub fn ContactDetails(props: &ContactDetailsProps) -> Html {
+pub fn contact_details(props: &ContactDetailsProps) -> Html {
     let state = &props.picker.0;
     let strings = &props.strings;
     let Some(index) = state

@@ -8,12 +8,11 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::bridge::Host;
-use crate::components::contact_details::ContactDetails;
+use crate::components::contact_details::{contact_details, ContactDetailsProps};
 use crate::components::contact_list::ContactList;
 use crate::components::problems::Problems;
-use crate::components::search_box::SearchBox;
-use crate::components::toolbar::Toolbar;
-use crate::hooks::use_autofocus::use_autofocus;
+use crate::components::search_box::{search_box, SearchBoxProps};
+use crate::components::toolbar::{toolbar, ToolbarProps};
 use crate::hooks::use_debounced::use_debounced;
 use crate::i18n::Strings;
 use crate::options::Options;
@@ -39,8 +38,8 @@ pub struct ContactPickerProps {
     pub on_submit: Callback<()>,
     /// Back to the menu, when there is one.
     pub on_back: Option<Callback<()>>,
-    /// Move focus to the search box.
-    pub autofocus: bool,
+    /// Attached to the search box, which takes focus when the screen appears.
+    pub focus: NodeRef,
 }
 
 /// The picker.
@@ -48,9 +47,8 @@ pub struct ContactPickerProps {
 pub fn ContactPicker(props: &ContactPickerProps) -> Html {
     let state = &props.picker.0;
     let strings = &props.strings;
-    let search = use_node_ref();
+    let search = props.focus.clone();
     let list = use_node_ref();
-    use_autofocus(search.clone(), props.autofocus);
     let dispatch = props.picker.dispatcher();
 
     let total = state.book.len() - state.hidden.as_ref().map_or(0, |hidden| hidden.count());
@@ -93,14 +91,24 @@ pub fn ContactPicker(props: &ContactPickerProps) -> Html {
     };
     html! {
         <div class="picker">
-            <SearchBox query={state.query.clone()} label={strings.get("search.label", &[])}
-                placeholder={strings.get("search.placeholder", &[])} controls={(shown > 0).then_some(AttrValue::from("cp-list"))}
-                input={search} {on_search} on_down={Callback::from(on_down)} />
-            <Toolbar strings={strings.clone()} select_buttons={props.options.display_select_all_none}
-                by_name={state.sort == picker::Sort::ByName} {selected}
-                on_select_all={dispatch.to_callback().reform(|()| picker::Action::SelectAll)}
-                on_select_none={dispatch.to_callback().reform(|()| picker::Action::SelectNone)}
-                {on_sort} />
+            { search_box(&SearchBoxProps {
+                query: state.query.clone().into(),
+                label: strings.get("search.label", &[]).into(),
+                placeholder: strings.get("search.placeholder", &[]).into(),
+                controls: (shown > 0).then_some(AttrValue::from("cp-list")),
+                input: search,
+                on_search,
+                on_down: Callback::from(on_down),
+            }) }
+            { toolbar(&ToolbarProps {
+                strings: strings.clone(),
+                select_buttons: props.options.display_select_all_none,
+                by_name: state.sort == picker::Sort::ByName,
+                selected,
+                on_select_all: dispatch.to_callback().reform(|()| picker::Action::SelectAll),
+                on_select_none: dispatch.to_callback().reform(|()| picker::Action::SelectNone),
+                on_sort,
+            }) }
             if let Some(notice) = notice {
                 <p class="notice" part="notice" role="alert">{ notice }</p>
             }
@@ -108,7 +116,7 @@ pub fn ContactPicker(props: &ContactPickerProps) -> Html {
                 <p class="empty">{ empty }</p>
             }
             <ContactList picker={props.picker.clone()} strings={strings.clone()} {list} />
-            <ContactDetails picker={props.picker.clone()} strings={strings.clone()} />
+            { contact_details(&ContactDetailsProps { picker: props.picker.clone(), strings: strings.clone() }) }
             <Problems summary={props.summary.clone()} host={props.host.clone()} strings={strings.clone()} />
             <div class="actions" part="footer">
                 if let Some(on_back) = props.on_back.clone() {

@@ -4,11 +4,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::hooks::use_autofocus::use_autofocus;
 use crate::i18n::Strings;
 
-/// Properties of [`Done`].
-#[derive(Properties, PartialEq)]
+/// What [`done`] shows.
 pub struct DoneProps {
     /// How many contacts were handed over.
     pub count: usize,
@@ -18,21 +16,18 @@ pub struct DoneProps {
     pub on_again: Callback<()>,
     /// Back to the menu.
     pub on_another: Callback<()>,
-    /// Move focus to the message's first button.
-    pub autofocus: bool,
+    /// Attached to the first button, which takes focus when the screen appears.
+    pub focus: NodeRef,
 }
 
 /// "3 contacts added", and what to do next.
-#[component]
-pub fn Done(props: &DoneProps) -> Html {
-    let first = use_node_ref();
-    use_autofocus(first.clone(), props.autofocus);
+pub fn done(props: &DoneProps) -> Html {
     let strings = &props.strings;
     html! {
         <div class="message" part="message">
             <p class="message__text" role="status">{ strings.count("done", props.count, &[]) }</p>
             <div class="actions" part="footer">
-                <button type="button" class="button" ref={first}
+                <button type="button" class="button" ref={props.focus.clone()}
                     onclick={props.on_again.reform(|_: MouseEvent| ())}>{ strings.get("done.again", &[]) }</button>
                 <button type="button" class="button"
                     onclick={props.on_another.reform(|_: MouseEvent| ())}>{ strings.get("done.another", &[]) }</button>

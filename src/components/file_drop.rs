@@ -7,7 +7,6 @@ use web_sys::{FileList, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::components::icon::icon;
-use crate::hooks::use_autofocus::use_autofocus;
 use crate::i18n::Strings;
 use crate::source::Icon as IconKind;
 
@@ -24,16 +23,15 @@ pub struct FileDropProps {
     pub on_files: Callback<FileList>,
     /// Back to the menu, when there is one.
     pub on_back: Option<Callback<()>>,
-    /// Move focus to the chooser.
-    pub autofocus: bool,
+    /// Attached to the chooser's button, which takes focus when the screen appears.
+    pub focus: NodeRef,
 }
 
 /// A drop zone with a "Choose files" button.
 #[component]
 pub fn FileDrop(props: &FileDropProps) -> Html {
     let input = use_node_ref();
-    let button = use_node_ref();
-    use_autofocus(button.clone(), props.autofocus);
+    let button = props.focus.clone();
     let over = use_state_eq(|| false);
     let strings = &props.strings;
 

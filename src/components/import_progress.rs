@@ -4,12 +4,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::hooks::use_autofocus::use_autofocus;
 use crate::i18n::Strings;
 use crate::state::Importing;
 
-/// Properties of [`ImportProgress`].
-#[derive(Properties, PartialEq)]
+/// What [`import_progress`] shows.
 pub struct ImportProgressProps {
     /// The engine's last report.
     pub importing: Importing,
@@ -17,13 +15,12 @@ pub struct ImportProgressProps {
     pub strings: Rc<Strings>,
     /// The visitor cancelled.
     pub on_cancel: Callback<()>,
+    /// Attached to Cancel, which takes focus when the screen appears.
+    pub focus: NodeRef,
 }
 
 /// The progress of an import. Cancel takes focus: it is the only thing to do here.
-#[component]
-pub fn ImportProgress(props: &ImportProgressProps) -> Html {
-    let cancel = use_node_ref();
-    use_autofocus(cancel.clone(), true);
+pub fn import_progress(props: &ImportProgressProps) -> Html {
     let strings = &props.strings;
     let importing = &props.importing;
     let file_line = (importing.file_count > 1 && !importing.file.is_empty()).then(|| {
@@ -61,7 +58,7 @@ pub fn ImportProgress(props: &ImportProgressProps) -> Html {
             }
             <p class="progress__counts">{ counts }</p>
             <div class="actions" part="footer">
-                <button type="button" class="button" ref={cancel}
+                <button type="button" class="button" ref={props.focus.clone()}
                     onclick={props.on_cancel.reform(|_: MouseEvent| ())}>
                     { strings.get("cancel", &[]) }
                 </button>

@@ -4,11 +4,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::hooks::use_autofocus::use_autofocus;
 use crate::i18n::Strings;
 
-/// Properties of [`Message`].
-#[derive(Properties, PartialEq)]
+/// What [`message`] shows.
 pub struct MessageProps {
     /// The interface's words.
     pub strings: Rc<Strings>,
@@ -20,15 +18,14 @@ pub struct MessageProps {
     pub on_back: Option<Callback<()>>,
     /// Try the same source again.
     pub on_retry: Option<Callback<()>>,
-    /// Move focus to the first button.
-    pub autofocus: bool,
+    /// Attached to the first button (Try again, else Back), which takes focus when the
+    /// screen appears.
+    pub focus: NodeRef,
 }
 
 /// A short message with its ways out.
-#[component]
-pub fn Message(props: &MessageProps) -> Html {
-    let first = use_node_ref();
-    use_autofocus(first.clone(), props.autofocus);
+pub fn message(props: &MessageProps) -> Html {
+    let first = &props.focus;
     let strings = &props.strings;
     let retry_first = props.on_retry.is_some();
     html! {

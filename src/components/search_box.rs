@@ -2,8 +2,7 @@
 
 use yew::prelude::*;
 
-/// Properties of [`SearchBox`].
-#[derive(Properties, PartialEq)]
+/// What [`search_box`] shows.
 pub struct SearchBoxProps {
     /// What is in the box.
     pub query: AttrValue,
@@ -22,8 +21,7 @@ pub struct SearchBoxProps {
 }
 
 /// `<input type=search>` with its label; every keystroke searches.
-#[component]
-pub fn SearchBox(props: &SearchBoxProps) -> Html {
+pub fn search_box(props: &SearchBoxProps) -> Html {
     let oninput = props.on_search.reform(|event: InputEvent| {
         let input: web_sys::HtmlInputElement = event.target_unchecked_into();
         input.value()

@@ -5,12 +5,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::icon::icon;
-use crate::hooks::use_autofocus::use_autofocus;
 use crate::i18n::Strings;
 use crate::source::SourceKind;
 
-/// Properties of [`SourceMenu`].
-#[derive(Properties, PartialEq)]
+/// What [`source_menu`] shows.
 pub struct SourceMenuProps {
     /// The sources, in order.
     pub sources: Vec<SourceKind>,
@@ -18,15 +16,12 @@ pub struct SourceMenuProps {
     pub strings: Rc<Strings>,
     /// A source was chosen.
     pub on_choose: Callback<SourceKind>,
-    /// Move focus to the first source.
-    pub autofocus: bool,
+    /// Attached to the first source, which takes focus when the screen appears.
+    pub focus: NodeRef,
 }
 
 /// A list of buttons, one a source: icon, name, and a line on what it does.
-#[component]
-pub fn SourceMenu(props: &SourceMenuProps) -> Html {
-    let first = use_node_ref();
-    use_autofocus(first.clone(), props.autofocus);
+pub fn source_menu(props: &SourceMenuProps) -> Html {
     let strings = &props.strings;
     let items: Html = props
         .sources
@@ -55,7 +50,7 @@ pub fn SourceMenu(props: &SourceMenuProps) -> Html {
                 props.on_choose.reform(move |_: MouseEvent| source.clone())
             };
             let node = if position == 0 {
-                first.clone()
+                props.focus.clone()
             } else {
                 NodeRef::default()
             };

@@ -6,8 +6,7 @@ use yew::prelude::*;
 
 use crate::i18n::Strings;
 
-/// Properties of [`Toolbar`].
-#[derive(Properties, PartialEq)]
+/// What [`toolbar`] shows.
 pub struct ToolbarProps {
     /// The interface's words.
     pub strings: Rc<Strings>,
@@ -26,8 +25,7 @@ pub struct ToolbarProps {
 }
 
 /// The row of controls above the list.
-#[component]
-pub fn Toolbar(props: &ToolbarProps) -> Html {
+pub fn toolbar(props: &ToolbarProps) -> Html {
     let strings = &props.strings;
     let onchange = props.on_sort.reform(|event: Event| {
         let select: web_sys::HtmlSelectElement = event.target_unchecked_into();

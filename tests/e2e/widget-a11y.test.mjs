@@ -25,8 +25,8 @@ import {
 const openDemo = demoSession();
 
 const WORDS = {
-  en: { title: "Import your contacts", picker: "Choose contacts", error: "The import did not work", showLines: "Show lines", again: "Import another address book" },
-  fr: { title: "Importer vos contacts", picker: "Choisir des contacts", error: "L’import n’a pas abouti", showLines: "Voir les lignes", again: "Importer un autre carnet d’adresses" },
+  en: { title: "Import your contacts", picker: "Choose contacts", error: "The import did not work", showLines: "Show lines", again: "Import another address book", retry: "Try again" },
+  fr: { title: "Importer vos contacts", picker: "Choisir des contacts", error: "L’import n’a pas abouti", showLines: "Voir les lignes", again: "Importer un autre carnet d’adresses", retry: "Réessayer" },
 };
 
 /** A Google CSV (Ada has three e-mails) and an Android vCard with a problem and possible duplicates. */
@@ -102,6 +102,7 @@ async function walk({ mode, lang, viewport, colorScheme = "light" }, check) {
     await widget.locator('input[type="file"]').setInputFiles([corpus(EMPTY)]);
     await widget.locator(".message[role=alert]").waitFor({ timeout: 30000 });
     assert.equal((await widget.locator(".message__title").textContent()).trim(), words.error);
+    assert.equal((await focused(page))?.text, words.retry, "the error's first button, Try again, has focus");
     await check("error", page);
   } catch (error) {
     error.message += `\n(console: ${messages.join(" | ")})`;
