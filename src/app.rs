@@ -566,7 +566,11 @@ pub fn App(props: &AppProps) -> Html {
     };
     if modal {
         let close = close.clone();
-        html! { <Dialog labelled_by="cp-title" on_escape={close.reform(|()| false)}>{ panel }</Dialog> }
+        html! {
+            <Dialog labelled_by="cp-title" on_escape={close.reform(|()| false)} initial_focus={focus.clone()}>
+                { panel }
+            </Dialog>
+        }
     } else {
         panel
     }

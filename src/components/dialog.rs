@@ -15,6 +15,9 @@ pub struct DialogProps {
     pub labelled_by: AttrValue,
     /// Escape was pressed.
     pub on_escape: Callback<()>,
+    /// The control that takes focus when the dialog opens (the screen's first control), if it
+    /// is in the dialog; else the dialog's first control does.
+    pub initial_focus: NodeRef,
     /// The content.
     pub children: Html,
 }
@@ -24,14 +27,20 @@ pub struct DialogProps {
 pub fn Dialog(props: &DialogProps) -> Html {
     let dialog = use_node_ref();
     {
-        // After the content's own effects: if none of them took focus, the first control does.
+        // After the content's own effects: if none of them took focus, the initial control
+        // does, else the first one. Before the root's own effects (Yew runs a child's first),
+        // so it is the initial control that focus first lands on, not the close button.
         let dialog = dialog.clone();
+        let initial = props.initial_focus.clone();
         use_effect(move || {
             if let Some(element) = dialog.cast::<HtmlElement>() {
                 if !element.contains(active_element(&element).as_ref().map(|e| e.unchecked_ref())) {
-                    match focusable(&element).first() {
-                        Some(first) => {
-                            let _ = first.focus();
+                    let initial = initial
+                        .cast::<HtmlElement>()
+                        .filter(|initial| element.contains(Some(initial)));
+                    match initial.or_else(|| focusable(&element).into_iter().next()) {
+                        Some(target) => {
+                            let _ = target.focus();
                         }
                         None => {
                             let _ = element.focus();

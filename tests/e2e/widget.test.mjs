@@ -486,9 +486,21 @@ describe("modal", () => {
     const launcher = page.locator("button[data-contact-picker-launch]").first();
     assert.equal(await launcher.textContent(), "Invite friends…");
     await launcher.focus();
+    // Every element that takes focus in the widget, in order: focus lands once, on the first
+    // source (the screen's first control), never first on the close button.
+    await page.evaluate(() => {
+      window.__focusins = [];
+      document.getElementById("modal").shadowRoot.addEventListener("focusin", (event) => {
+        const target = event.composedPath()[0];
+        window.__focusins.push(target.getAttribute("data-source") ?? target.getAttribute("part") ?? target.tagName);
+      });
+    });
     await page.keyboard.press("Enter");
     const dialog = modal.locator("[role=dialog]");
     await dialog.waitFor();
+    await page.waitForFunction(() => window.__focusins.length > 0);
+    await page.waitForTimeout(100);
+    assert.deepEqual(await page.evaluate(() => window.__focusins), ["file"], "focus lands on the first source, once");
     assert.equal(await dialog.getAttribute("aria-modal"), "true");
     const labelledBy = await dialog.getAttribute("aria-labelledby");
     assert.equal((await modal.locator(`#${labelledBy}`).textContent()).trim(), "Import your contacts");
