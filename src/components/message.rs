@@ -18,8 +18,8 @@ pub struct MessageProps {
     pub on_back: Option<Callback<()>>,
     /// Try the same source again.
     pub on_retry: Option<Callback<()>>,
-    /// Attached to the first button (Try again, else Back), which takes focus when the
-    /// screen appears.
+    /// Attached to Try again, or to Back where there is nothing to retry: the button that
+    /// takes focus when the screen appears.
     pub focus: NodeRef,
 }
 
